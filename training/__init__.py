@@ -1,0 +1,1 @@
+"""Training, evaluation and model cards for the denoiser (see ../shared/DESIGN.md)."""

@@ -1,0 +1,186 @@
+"""Image folders -> clean training patches.
+
+Images are decoded once with Pillow (any backend, no TensorFlow needed) and kept as
+uint8 arrays. Two samplers deliver the same random patches with flips and 90-degree
+rotations: a tf.data pipeline for the TensorFlow backend, and a Keras PyDataset for
+the other Keras backends (JAX on a GPU machine without TensorFlow). Noise is added
+later, inside the training graph (see noise.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable
+from pathlib import Path
+
+import keras
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+DEFAULT_TRAIN_DIRS = (Path(__file__).resolve().parents[2] / "shared/data/train/CBSD432",)
+DEFAULT_VAL_DIR = Path(__file__).resolve().parents[2] / "shared/data/val/CBSD68"
+
+log = logging.getLogger(__name__)
+
+
+class NoImagesError(ValueError):
+    """A folder list held no usable image."""
+
+
+def image_files(folder: Path) -> list[Path]:
+    """Image files directly in `folder`, sorted by name so runs are repeatable."""
+    if not folder.is_dir():
+        raise NoImagesError(f"{folder}: not a folder")
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def read_rgb(path: Path) -> np.ndarray:
+    """Decode one image to uint8 `[H, W, 3]`; gray is replicated to 3 channels.
+
+    16-bit images are scaled to 8 bits; alpha is dropped (training uses colour only).
+    """
+    with Image.open(path) as image:
+        image.load()
+        if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+            array = np.asarray(image, dtype=np.float64)
+            array = np.round(array / max(array.max(), 1.0) * 255.0).astype(np.uint8)
+            return np.repeat(array[..., None], 3, axis=-1)
+        return np.asarray(image.convert("RGB"), dtype=np.uint8)
+
+
+def load_images(folders: Iterable[Path], min_size: int = 1) -> list[np.ndarray]:
+    """All readable images of the folders; unreadable or too small ones are skipped
+    with a warning naming them. Raises NoImagesError if none is left."""
+    images: list[np.ndarray] = []
+    folders = list(folders)
+    for folder in folders:
+        for path in image_files(Path(folder)):
+            try:
+                image = read_rgb(path)
+            except (UnidentifiedImageError, OSError, ValueError) as error:
+                log.warning("skipping %s: not a readable image (%s)", path, error)
+                continue
+            if min(image.shape[:2]) < min_size:
+                log.warning("skipping %s: smaller than %d px", path, min_size)
+                continue
+            images.append(image)
+    if not images:
+        names = ", ".join(str(f) for f in folders)
+        raise NoImagesError(f"no usable image in {names}")
+    return images
+
+
+def _augment_numpy(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if rng.random() < 0.5:
+        patch = patch[:, ::-1]
+    return np.rot90(patch, k=int(rng.integers(4)))
+
+
+class PatchSequence(keras.utils.PyDataset):
+    """Random augmented clean patches for backends without tf.data.
+
+    Yields `(clean, clean)` float32 batches in [0, 1]; the noise layer in front of the
+    network turns the first into the noisy input.
+    """
+
+    def __init__(
+        self,
+        images: list[np.ndarray],
+        patch_size: int,
+        batch_size: int,
+        steps: int,
+        seed: int,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.images = [im for im in images if min(im.shape[:2]) >= patch_size]
+        if not self.images:
+            raise NoImagesError(f"no image is at least {patch_size} px on each side")
+        self.patch_size = patch_size
+        self.batch_size = batch_size
+        self.steps = steps
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng([self.seed, index, np.random.randint(2**31)])
+        size = self.patch_size
+        batch = np.empty((self.batch_size, size, size, 3), np.float32)
+        for i in range(self.batch_size):
+            image = self.images[int(rng.integers(len(self.images)))]
+            top = int(rng.integers(image.shape[0] - size + 1))
+            left = int(rng.integers(image.shape[1] - size + 1))
+            patch = image[top : top + size, left : left + size]
+            batch[i] = _augment_numpy(patch, rng)
+        batch *= np.float32(1.0 / 255.0)
+        return batch, batch
+
+
+def patch_dataset(
+    images: list[np.ndarray], patch_size: int, batch_size: int, seed: int
+):  # -> tf.data.Dataset (TensorFlow imported lazily: other backends lack it)
+    """Endless tf.data pipeline of `(clean, clean)` float32 batches in [0, 1].
+
+    All images sit in one flat uint8 tensor with offsets, so a patch is a slice and a
+    crop done in the graph, without Python in the loop.
+    """
+    import tensorflow as tf
+
+    usable = [im for im in images if min(im.shape[:2]) >= patch_size]
+    if not usable:
+        raise NoImagesError(f"no image is at least {patch_size} px on each side")
+    flat = tf.constant(np.concatenate([im.reshape(-1) for im in usable]))
+    sizes = [im.size for im in usable]
+    offsets = tf.constant(np.cumsum([0, *sizes[:-1]]), tf.int64)
+    shapes = tf.constant([im.shape for im in usable], tf.int64)
+
+    def sample(index: tf.Tensor, seed_pair: tf.Tensor) -> tf.Tensor:
+        shape = shapes[index]
+        image = tf.reshape(
+            flat[offsets[index] : offsets[index] + tf.reduce_prod(shape)], shape
+        )
+        seeds = tf.random.experimental.stateless_split(seed_pair, 3)
+        patch = tf.image.stateless_random_crop(
+            image, [patch_size, patch_size, 3], seed=seeds[0]
+        )
+        patch = tf.image.stateless_random_flip_left_right(patch, seed=seeds[1])
+        turns = tf.random.stateless_uniform([], seeds[2], 0, 4, tf.int32)
+        patch = tf.image.rot90(patch, k=turns)
+        return tf.cast(patch, tf.float32) / 255.0
+
+    indices = tf.data.Dataset.random(seed=seed).map(
+        lambda r: tf.cast(r % len(usable), tf.int32)
+    )
+    seed_pairs = tf.data.Dataset.random(seed=seed + 1).batch(2)
+    return (
+        tf.data.Dataset.zip(indices, seed_pairs)
+        .map(sample, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+        .batch(batch_size, drop_remainder=True)
+        .map(lambda clean: (clean, clean))
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
+def validation_crops(
+    folder: Path, count: int, size: int, multiple: int
+) -> list[tuple[str, np.ndarray]]:
+    """Centre crops of the first `count` images, as (name, uint8 HxWx3) pairs."""
+    size = size // multiple * multiple
+    crops = []
+    for path in image_files(folder)[:count]:
+        image = read_rgb(path)
+        height, width = image.shape[:2]
+        side = min(size, height // multiple * multiple, width // multiple * multiple)
+        top, left = (height - side) // 2, (width - side) // 2
+        crops.append((path.name, image[top : top + side, left : left + side]))
+    if not crops:
+        raise NoImagesError(f"no usable image in {folder}")
+    return crops
+
+
+def batches_needed(total: int, batch_size: int) -> int:
+    return math.ceil(total / batch_size)
