@@ -1,0 +1,76 @@
+"""What quantization costs: PSNR of the web model's weights against the Keras model's.
+
+The quantized weights are produced by tensorflowjs's own quantize/dequantize
+functions (the same per-tensor scheme the browser decodes), loaded into a copy of
+the Keras model, and run on fixed CBSD68 crops (or generated images when the data
+set is absent) at sigma 25. The real-TF.js parity is proven by the Node and browser
+tests; this is the quick number the converter prints and gates on.
+"""
+
+from __future__ import annotations
+
+
+
+import keras
+import numpy as np
+
+from training import data
+from training.inference import denoise_rgb
+from training.metrics import psnr_uint8, to_uint8
+from training.noise import seeded_gaussian_noise
+
+PARITY_SIGMA = 25.0
+MAX_LOSS_DB = {"float32": 0.0, "float16": 0.05, "uint8": 0.2}
+
+
+def parity_images(count: int = 4, size: int = 128) -> list[tuple[str, np.ndarray]]:
+    """Fixed clean crops: CBSD68's first images if present, else seeded smooth images."""
+    if data.DEFAULT_VAL_DIR.is_dir():
+        return data.validation_crops(data.DEFAULT_VAL_DIR, count, size, 8)
+    rng = np.random.default_rng(1234)
+    images = []
+    for i in range(count):
+        coarse = rng.random((size // 16, size // 16, 3))
+        smooth = np.kron(coarse, np.ones((16, 16, 1)))
+        images.append((f"synthetic{i}", np.round(smooth * 255).astype(np.uint8)))
+    return images
+
+
+def quantized_copy(model: keras.Model, quantize: str) -> keras.Model:
+    """A clone of `model` whose weights went through TF.js quantization and back."""
+    from tensorflowjs.quantization import (
+        QUANTIZATION_OPTION_TO_DTYPES,
+        dequantize_weights,
+        quantize_weights,
+    )
+
+    clone = keras.models.clone_model(model)
+    weights = []
+    for weight in model.get_weights():
+        if quantize == "float32":
+            weights.append(weight)
+            continue
+        quantized, metadata = quantize_weights(
+            weight, QUANTIZATION_OPTION_TO_DTYPES[quantize]
+        )
+        weights.append(dequantize_weights(quantized, metadata, np.float32))
+    clone.set_weights(weights)
+    return clone
+
+
+def psnr_change(model: keras.Model, quantize: str, multiple: int) -> tuple[float, float]:
+    """(mean PSNR of the Keras model, change caused by quantization) on the fixed crops."""
+    web = quantized_copy(model, quantize)
+    base, after = [], []
+    for name, clean in parity_images():
+        noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
+        base.append(psnr_uint8(clean, to_uint8(denoise_rgb(model, noisy, PARITY_SIGMA, multiple))))
+        after.append(psnr_uint8(clean, to_uint8(denoise_rgb(web, noisy, PARITY_SIGMA, multiple))))
+    return float(np.mean(base)), float(np.mean(after) - np.mean(base))
+
+
+def within_budget(quantize: str, change_db: float) -> bool:
+    return -change_db <= MAX_LOSS_DB[quantize] + 1e-9
+
+
+

@@ -1,0 +1,207 @@
+/** The page: renders engine state; the engine (worker + TF.js) does the work. */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { CancelledError, Denoiser } from '../engine/client';
+import { decodeImage, encodePng, resultName } from '../engine/image';
+import type { BackendName } from '../engine/protocol';
+import { estimateSigma } from '../engine/sigma';
+
+interface ModelEntry {
+  name: string;
+  path: string;
+  bytes: number;
+  macs_per_pixel: number;
+  psnr_cbsd68_sigma25: number | null;
+}
+
+type Status = 'loading' | 'ready' | 'running' | 'failed';
+
+const base = new URL('.', document.baseURI);
+const query = new URLSearchParams(location.search);
+/** ?backend=wasm and ?threads=N force the engine's choice (tests, benchmarks). */
+const forcedBackend = (query.get('backend') ?? undefined) as BackendName | undefined;
+const forcedThreads = query.has('threads') ? Number(query.get('threads')) : undefined;
+
+function imageUrl(image: ImageData): string {
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  canvas.getContext('2d')!.putImageData(image, 0, 0);
+  return canvas.toDataURL();
+}
+
+export function App() {
+  const [models, setModels] = useState<ModelEntry[]>([]);
+  const [modelName, setModelName] = useState('default');
+  const [denoiser, setDenoiser] = useState<Denoiser | null>(null);
+  const [status, setStatus] = useState<Status>('loading');
+  const [error, setError] = useState('');
+  const [source, setSource] = useState<{ name: string; image: ImageData; url: string } | null>(null);
+  const [sigma, setSigma] = useState(15);
+  const [progress, setProgress] = useState({ done: 0, total: 0 });
+  const [result, setResult] = useState<{ url: string; name: string; ms: number; tensors: number } | null>(null);
+  const abort = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    fetch(new URL('models/index.json', base))
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`models/index.json: HTTP ${r.status}`))))
+      .then((index: { models: ModelEntry[] }) => setModels(index.models))
+      .catch((e: Error) => setError(`Could not list the models: ${e.message}`));
+  }, []);
+
+  useEffect(() => {
+    let alive = true;
+    let created: Denoiser | null = null;
+    setStatus('loading');
+    setDenoiser(null);
+    Denoiser.create({
+      modelUrl: new URL(`models/${modelName}/`, base).href,
+      wasmBase: new URL('wasm/', base).href,
+      backend: forcedBackend,
+      threads: forcedThreads,
+    })
+      .then((d) => {
+        created = d;
+        if (!alive) return d.dispose();
+        setDenoiser(d);
+        setStatus('ready');
+      })
+      .catch((e: Error) => {
+        if (!alive) return;
+        setStatus('failed');
+        setError(`The denoiser could not start: ${e.message}`);
+      });
+    return () => {
+      alive = false;
+      created?.dispose();
+    };
+  }, [modelName]);
+
+  const chooseFile = useCallback(async (file: File | undefined) => {
+    if (!file) return;
+    setError('');
+    setResult(null);
+    try {
+      const image = await decodeImage(file);
+      setSource({ name: file.name, image, url: imageUrl(image) });
+      setSigma(Math.round(estimateSigma(image.data, image.width, image.height).auto));
+    } catch (e) {
+      setSource(null);
+      setError((e as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    const onPaste = (event: ClipboardEvent) => {
+      const file = Array.from(event.clipboardData?.files ?? []).find((f) => f.type.startsWith('image/'));
+      if (file) void chooseFile(file);
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [chooseFile]);
+
+  const run = async () => {
+    if (!denoiser || !source) return;
+    setError('');
+    setResult(null);
+    setStatus('running');
+    setProgress({ done: 0, total: 0 });
+    abort.current = new AbortController();
+    try {
+      const out = await denoiser.denoise(source.image, {
+        sigma,
+        signal: abort.current.signal,
+        onProgress: (done, total) => setProgress({ done, total }),
+      });
+      const png = await encodePng(out.image);
+      setResult({ url: URL.createObjectURL(png), name: resultName(source.name), ms: out.elapsedMs, tensors: out.numTensors });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) setError(`Denoising failed: ${(e as Error).message}`);
+    } finally {
+      setStatus('ready');
+    }
+  };
+
+  return (
+    <main>
+      <h1>Denoise a photo, on your device</h1>
+      <p className="privacy">Your image never leaves this device: it is processed here, in your browser.</p>
+
+      <section className="controls">
+        <label
+          className="drop"
+          onDragOver={(e) => e.preventDefault()}
+          onDrop={(e) => {
+            e.preventDefault();
+            void chooseFile(e.dataTransfer.files[0]);
+          }}
+        >
+          Choose, drop or paste an image
+          <input data-testid="file-input" type="file" accept="image/*" onChange={(e) => void chooseFile(e.target.files?.[0])} />
+        </label>
+
+        <label>
+          Model{' '}
+          <select data-testid="model" value={modelName} onChange={(e) => setModelName(e.target.value)} disabled={status === 'running'}>
+            {models.map((m) => (
+              <option key={m.name} value={m.name}>
+                {m.name} ({(m.bytes / 1e6).toFixed(1)} MB{m.psnr_cbsd68_sigma25 ? `, ${m.psnr_cbsd68_sigma25.toFixed(2)} dB` : ''})
+              </option>
+            ))}
+          </select>
+        </label>
+
+        <label>
+          Strength (σ {sigma}){' '}
+          <input data-testid="strength" type="range" min={0} max={75} value={sigma} onChange={(e) => setSigma(Number(e.target.value))} />
+        </label>
+
+        <button data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !source || status !== 'ready'}>
+          Denoise
+        </button>
+        <button data-testid="cancel" onClick={() => abort.current?.abort()} disabled={status !== 'running'}>
+          Cancel
+        </button>
+      </section>
+
+      <p className="status">
+        <progress data-testid="progress" max={progress.total || 1} value={progress.done} />{' '}
+        <span data-testid="backend" data-backend={denoiser?.backend ?? ''} data-threads={denoiser?.threads ?? 0}>
+          {status === 'loading'
+            ? 'Loading the model and warming up…'
+            : denoiser
+              ? `Running on ${denoiser.backend}${denoiser.backend === 'wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`
+              : ''}
+        </span>{' '}
+        {result && (
+          <span data-testid="time" data-tensors={result.tensors} data-baseline={denoiser?.baselineTensors}>
+            {(result.ms / 1000).toFixed(1)} s
+          </span>
+        )}
+      </p>
+
+      <div role="alert" data-testid="error" className="error">
+        {error}
+      </div>
+
+      <section className="compare">
+        {source && (
+          <figure>
+            <img src={source.url} alt="Original" />
+            <figcaption>Before</figcaption>
+          </figure>
+        )}
+        {result && (
+          <figure>
+            <img src={result.url} alt="Denoised" />
+            <figcaption>
+              After —{' '}
+              <a data-testid="download" href={result.url} download={result.name}>
+                Download {result.name}
+              </a>
+            </figcaption>
+          </figure>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * Backend choice: WebGPU -> WebGL on a real GPU -> WASM (SIMD, threads when the page
+ * is cross-origin isolated) -> CPU. Software GPUs (SwiftShader, llvmpipe) are skipped:
+ * on them WASM is an order of magnitude faster.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from './protocol';
+
+export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+
+/** The WebGL renderer string, or null where WebGL is unavailable. */
+export function webglRenderer(): string | null {
+  try {
+    const canvas = new OffscreenCanvas(1, 1);
+    const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+    if (!gl) return null;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = info
+      ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL)
+      : gl.getParameter(gl.RENDERER);
+    return String(renderer);
+  } catch {
+    return null;
+  }
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+
+async function hasHardwareWebGPU(): Promise<boolean> {
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!gpu) return false;
+  try {
+    const adapter = (await gpu.requestAdapter()) as GpuAdapterLike | null;
+    if (!adapter) return false;
+    const info = adapter.info ?? {};
+    const text = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`;
+    return !(adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_RENDERER.test(text));
+  } catch {
+    return false;
+  }
+}
+
+/** Why a backend is skipped without trying it, or null if it is worth trying. */
+async function skipReason(name: BackendName): Promise<string | null> {
+  if (name === 'webgpu') return (await hasHardwareWebGPU()) ? null : 'no hardware WebGPU adapter';
+  if (name === 'webgl') {
+    const renderer = webglRenderer();
+    if (renderer === null) return 'no WebGL';
+    if (SOFTWARE_RENDERER.test(renderer)) return `software renderer (${renderer})`;
+  }
+  return null;
+}
+
+async function activate(name: BackendName, wasmBase: string, threads?: number): Promise<boolean> {
+  if (name === 'wasm') {
+    setWasmPaths(wasmBase);
+    // Threads need SharedArrayBuffer, i.e. a cross-origin isolated context, and the
+    // count must be set before the backend starts.
+    setThreadsCount(self.crossOriginIsolated ? (threads ?? Math.max(1, navigator.hardwareConcurrency)) : 1);
+  }
+  try {
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+  } catch {
+    return false;
+  }
+  if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) {
+    // Float16-only GPUs (many phones, Safari) lose too much precision: move on.
+    tf.removeBackend('webgl');
+    return false;
+  }
+  return true;
+}
+
+export interface ChosenBackend {
+  name: BackendName;
+  threads: number;
+  skipped: string[];
+}
+
+/** Start the first usable backend; `forced` skips the detection (tests, embedders). */
+export async function chooseBackend(
+  wasmBase: string,
+  forced?: BackendName,
+  threads?: number,
+): Promise<ChosenBackend> {
+  const skipped: string[] = [];
+  for (const name of forced ? [forced] : BACKEND_ORDER) {
+    const reason = forced ? null : await skipReason(name);
+    if (reason) {
+      skipped.push(`${name}: ${reason}`);
+      continue;
+    }
+    if (await activate(name, wasmBase, threads)) {
+      return { name, threads: name === 'wasm' ? getThreadsCount() : 1, skipped };
+    }
+    skipped.push(`${name}: failed to start`);
+  }
+  throw new Error(`No backend could start (${skipped.join('; ')})`);
+}

@@ -1,0 +1,48 @@
+/** Messages between the page (or widget) and the worker that owns TF.js. */
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** The parts of denoiser.json (the model card) the engine relies on. */
+export interface ModelCard {
+  name: string;
+  size_multiple: number;
+  halo: number;
+  sigma_range: [number, number];
+  quantization?: string;
+  bytes?: number;
+}
+
+export type WorkerRequest =
+  | { type: 'load'; modelUrl: string; wasmBase: string; backend?: BackendName; threads?: number }
+  | {
+      type: 'denoise';
+      id: number;
+      width: number;
+      height: number;
+      pixels: Uint8ClampedArray; // RGBA, transferred
+      sigma: number; // 0-255 scale
+      tileSize?: number;
+    }
+  | { type: 'cancel'; id: number };
+
+export type WorkerReply =
+  | {
+      type: 'loaded';
+      backend: BackendName;
+      threads: number;
+      warmupMs: number;
+      card: ModelCard;
+      numTensors: number;
+    }
+  | { type: 'progress'; id: number; done: number; total: number; elapsedMs: number }
+  | {
+      type: 'result';
+      id: number;
+      pixels: Uint8ClampedArray;
+      width: number;
+      height: number;
+      elapsedMs: number;
+      numTensors: number;
+    }
+  | { type: 'cancelled'; id: number; numTensors: number }
+  | { type: 'error'; id?: number; message: string };

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { estimateSigma } from './sigma';
+
+/** Seeded normal noise (Box-Muller on a small LCG): repeatable test images. */
+function gaussian(seed: number): () => number {
+  let state = seed >>> 0;
+  const uniform = () => ((state = (1664525 * state + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** A smooth gradient image plus the given noise field (gray, RGBA). */
+function image(w: number, h: number, noise: Float32Array): Uint8ClampedArray {
+  const px = new Uint8ClampedArray(w * h * 4);
+  for (let i = 0; i < w * h; i++) {
+    const base = 60 + (120 * (i % w)) / w + (40 * Math.floor(i / w)) / h;
+    px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = base + noise[i];
+    px[4 * i + 3] = 255;
+  }
+  return px;
+}
+
+function whiteNoise(w: number, h: number, sigma: number, seed = 7): Float32Array {
+  const g = gaussian(seed);
+  return Float32Array.from({ length: w * h }, () => sigma * g());
+}
+
+function blurred(noise: Float32Array, w: number, h: number): Float32Array {
+  // 3x3 box blur: correlated noise, as after demosaicing.
+  const out = new Float32Array(noise.length);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dx = -1; dx <= 1; dx++) {
+          const yy = Math.min(h - 1, Math.max(0, y + dy));
+          const xx = Math.min(w - 1, Math.max(0, x + dx));
+          sum += noise[yy * w + xx];
+        }
+      out[y * w + x] = sum / 9;
+    }
+  return out;
+}
+
+describe('estimateSigma', () => {
+  it('reads white noise within 10 % for sigma >= 10', () => {
+    for (const sigma of [10, 15, 25, 40]) {
+      const est = estimateSigma(image(256, 256, whiteNoise(256, 256, sigma)), 256, 256);
+      expect(Math.abs(est.fine - sigma) / sigma).toBeLessThan(0.1);
+      expect(Math.abs(est.auto - sigma) / sigma).toBeLessThan(0.1);
+    }
+  });
+
+  it('does not collapse on correlated noise', () => {
+    const w = 256;
+    const noise = blurred(whiteNoise(w, w, 30, 3), w, w);
+    const rms = Math.sqrt(noise.reduce((s, v) => s + v * v, 0) / noise.length);
+    const est = estimateSigma(image(w, w, noise), w, w);
+    expect(est.fine).toBeLessThan(0.6 * rms); // the white-noise estimator alone collapses
+    expect(est.auto).toBeGreaterThan(rms); // auto still reads it, erring high
+  });
+
+  it('reads a clean smooth image as nearly noiseless', () => {
+    const est = estimateSigma(image(128, 128, new Float32Array(128 * 128)), 128, 128);
+    expect(est.auto).toBeLessThan(2);
+  });
+});

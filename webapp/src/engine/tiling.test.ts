@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { contextPixels, mirror, planTiles } from './tiling';
+
+function coverage(width: number, height: number, tileSize: number) {
+  const seen = new Uint8Array(width * height);
+  const tiles = planTiles(width, height, tileSize, 97, 8);
+  for (const t of tiles) {
+    for (let y = t.y; y < t.y + t.height; y++)
+      for (let x = t.x; x < t.x + t.width; x++) seen[y * width + x] += 1;
+  }
+  return { seen, tiles };
+}
+
+describe('planTiles', () => {
+  it('covers every pixel exactly once, odd sizes included', () => {
+    for (const [w, h, t] of [
+      [1, 1, 128],
+      [7, 300, 128],
+      [513, 257, 256],
+      [1000, 3, 64],
+    ]) {
+      const { seen } = coverage(w, h, t);
+      expect(seen.every((v) => v === 1)).toBe(true);
+    }
+  });
+
+  it('keeps input windows on the grid with at least halo of context', () => {
+    const { tiles } = coverage(517, 333, 128);
+    for (const t of tiles) {
+      expect(Math.abs(t.inX % 8)).toBe(0);
+      expect(Math.abs(t.inY % 8)).toBe(0);
+      expect(t.inWidth % 8).toBe(0);
+      expect(t.inHeight % 8).toBe(0);
+      expect(t.x - t.inX).toBeGreaterThanOrEqual(97);
+      expect(t.inX + t.inWidth - (t.x + t.width)).toBeGreaterThanOrEqual(97);
+      expect(t.inY + t.inHeight - (t.y + t.height)).toBeGreaterThanOrEqual(97);
+    }
+  });
+
+  it('uses one tile when the image is smaller than a tile', () => {
+    const tiles = planTiles(100, 60, 256, 53, 8);
+    expect(tiles).toHaveLength(1);
+    expect(tiles[0]).toMatchObject({ x: 0, y: 0, width: 100, height: 60 });
+    expect(tiles[0].inWidth).toBe(Math.ceil((100 + 2 * contextPixels(53, 8)) / 8) * 8);
+  });
+
+  it('rounds odd tile sizes down to the grid and refuses empty images', () => {
+    expect(planTiles(300, 10, 100, 0, 8)[1].x).toBe(96);
+    expect(() => planTiles(0, 10, 128, 8, 8)).toThrow(RangeError);
+  });
+});
+
+describe('mirror', () => {
+  it('reflects like numpy reflect padding', () => {
+    // np.pad([0,1,2,3], 5, 'reflect') -> [1,2,3,2,1,0,1,2,3,2,1,0,1,2]
+    const expected = [1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0, 1, 2];
+    expect(expected.map((_, k) => mirror(k - 5, 4))).toEqual(expected);
+    expect(mirror(-3, 1)).toBe(0);
+  });
+});

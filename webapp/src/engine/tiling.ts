@@ -1,0 +1,66 @@
+/**
+ * Tile geometry. Every tile's input window starts on the model's downsampling grid
+ * (a multiple of size_multiple) and reaches at least `halo` pixels past its output
+ * region, so tiled inference equals whole-image inference: no seams. Pixels outside
+ * the image are read mirrored (reflect padding, as the contract asks).
+ */
+
+export interface Tile {
+  /** Output region, image coordinates. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Input window, image coordinates; may reach outside the image (mirrored). */
+  inX: number;
+  inY: number;
+  inWidth: number;
+  inHeight: number;
+}
+
+const roundUp = (value: number, multiple: number): number =>
+  Math.ceil(value / multiple) * multiple;
+
+/** Context kept on each side of a tile: the halo, rounded up to the grid. */
+export function contextPixels(halo: number, multiple: number): number {
+  return roundUp(Math.max(0, halo), multiple);
+}
+
+export function planTiles(
+  width: number,
+  height: number,
+  tileSize: number,
+  halo: number,
+  multiple: number,
+): Tile[] {
+  if (width < 1 || height < 1) throw new RangeError('image has no pixels');
+  if (multiple < 1) throw new RangeError('size multiple must be positive');
+  const pad = contextPixels(halo, multiple);
+  const step = Math.max(multiple, Math.floor(tileSize / multiple) * multiple);
+  const tiles: Tile[] = [];
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
+      const w = Math.min(step, width - x);
+      const h = Math.min(step, height - y);
+      tiles.push({
+        x,
+        y,
+        width: w,
+        height: h,
+        inX: x - pad,
+        inY: y - pad,
+        inWidth: roundUp(w + 2 * pad, multiple),
+        inHeight: roundUp(h + 2 * pad, multiple),
+      });
+    }
+  }
+  return tiles;
+}
+
+/** Index `i` reflected into [0, n) without repeating the edge (numpy's 'reflect'). */
+export function mirror(i: number, n: number): number {
+  if (n === 1) return 0;
+  const period = 2 * (n - 1);
+  const k = ((i % period) + period) % period;
+  return k < n ? k : period - k;
+}
