@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` (serve the page) and `make test`.
+PYTHON ?= python3
+PORT ?= 8000
+DEV_VENV := .venv
+SERVE_VENV := .venv-serve
+
+.PHONY: run test build lint chromium
+
+## Install the small serving set, build the page, serve it on 127.0.0.1:$(PORT).
+run: $(SERVE_VENV)/.installed build
+	$(SERVE_VENV)/bin/python -m webapp.server --host 127.0.0.1 --port $(PORT)
+
+## Everything the tests need, then every test (TypeScript unit tests, then pytest).
+test: $(DEV_VENV)/.installed chromium build
+	cd webapp && npm test
+	$(DEV_VENV)/bin/ruff check training converter webapp tests bench
+	$(DEV_VENV)/bin/python -m pytest tests
+
+build: webapp/node_modules/.installed
+	cd webapp && npm run build
+
+$(SERVE_VENV)/.installed: requirements-serve.txt
+	$(PYTHON) -m venv $(SERVE_VENV)
+	$(SERVE_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-serve.txt
+	touch $@
+
+$(DEV_VENV)/.installed: requirements.txt requirements-serve.txt
+	$(PYTHON) -m venv $(DEV_VENV)
+	$(DEV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+webapp/node_modules/.installed: webapp/package-lock.json
+	cd webapp && npm ci --no-audit --no-fund
+	touch $@
+
+## Debian's Chromium for the browser tests (never a browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }

@@ -1,0 +1,128 @@
+"""Shared fixtures: the real asset server on a free loopback port and a real
+headless Chromium (Debian's /usr/bin/chromium through Playwright, no download)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+STATIC = ROOT / "webapp" / "static"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(static_dir: Path, port: int) -> subprocess.Popen:
+    """`python -m webapp.server` for real (waitress), waiting until it answers."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "webapp.server", "--host", "127.0.0.1", "--port", str(port),
+         "--static-dir", str(static_dir)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start in 30 s")
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    if not (STATIC / "index.html").is_file():
+        pytest.fail("the page is not built: run `make build` (make test does it)")
+    port = free_port()
+    process = start_server(STATIC, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())
+
+
+def raw_request(base: str, method: str, path: str, headers: dict[str, str] | None = None,
+                body: bytes | None = None) -> Response:
+    """One HTTP request with the path sent exactly as given (no client normalisation)."""
+    parsed = urlparse(base)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return Response(response.status, {k.lower(): v for k, v in response.getheaders()},
+                        response.read())
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201 (a Playwright Browser)
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: install Debian's chromium (make test does it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class PageSession:
+    """A fresh browser context and page that records what the page did on the network."""
+
+    page: object
+    context: object
+    requests: list = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def session(browser) -> Iterator[PageSession]:  # noqa: ANN001
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    recorded = PageSession(page=page, context=context)
+    context.on("request", lambda request: recorded.requests.append(request))
+    page.on("console", lambda m: m.type == "error" and recorded.console_errors.append(m.text))
+    page.on("pageerror", lambda e: recorded.console_errors.append(str(e)))
+    yield recorded
+    context.close()
+
+
+def wait_until_ready(page, timeout_ms: int = 120_000) -> str:  # noqa: ANN001
+    """Wait for the engine to load its model; returns the backend it chose."""
+    page.wait_for_selector("[data-testid=backend][data-backend]:not([data-backend=''])",
+                           timeout=timeout_ms)
+    return page.get_attribute("[data-testid=backend]", "data-backend")

@@ -1,0 +1,124 @@
+"""End to end in real Chromium against the real server: the harness, privacy, and a
+real denoise through the UI compared with the Keras model on the same input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import wait_until_ready
+
+SIGMA = 25
+
+
+def synthetic_photo(size: tuple[int, int] = (136, 104), seed: int = 3) -> np.ndarray:
+    """A clean uint8 RGB test picture: gradients, edges and a little texture."""
+    rng = np.random.default_rng(seed)
+    h, w = size[1], size[0]
+    y, x = np.mgrid[0:h, 0:w] / max(h, w)
+    image = np.stack([0.2 + 0.6 * x, 0.3 + 0.4 * y, 0.5 + 0.3 * np.sin(6 * x + 3 * y)], -1)
+    image[h // 4 : h // 2, w // 3 : 2 * w // 3] = [0.9, 0.8, 0.2]
+    image += 0.03 * np.kron(rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)), np.ones((4, 4, 1)))[:h, :w]
+    return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
+
+
+def noisy_png(tmp_path: Path) -> tuple[Path, np.ndarray, np.ndarray]:
+    clean = synthetic_photo()
+    rng = np.random.default_rng(11)
+    noisy = np.round(np.clip(clean + rng.normal(0, SIGMA, clean.shape), 0, 255)).astype(np.uint8)
+    path = tmp_path / "holiday photo.png"
+    Image.fromarray(noisy).save(path)
+    return path, clean, noisy
+
+
+def same_origin_gets_only(requests: list, server_url: str) -> None:
+    for request in requests:
+        if request.url.startswith(("blob:", "data:")):
+            continue  # in-page objects, nothing on the network
+        assert request.url.startswith(server_url + "/"), request.url
+        assert request.method == "GET", (request.method, request.url)
+        assert not request.post_data_buffer, request.url
+
+
+def test_page_loads_cleanly_and_only_asks_its_own_origin(session, server_url: str) -> None:
+    session.page.goto(server_url + "/")
+    backend = wait_until_ready(session.page)
+    assert backend == "wasm"  # headless Chromium here has only software GPUs: skipped
+    assert session.page.evaluate("crossOriginIsolated") is True
+    assert session.console_errors == []
+    same_origin_gets_only(session.requests, server_url)
+    names = [r.url.rsplit("/", 1)[-1] for r in session.requests]
+    assert "model.json" in names and "index.json" in names
+
+
+def test_csp_blocks_sending_anywhere_else(session, server_url: str) -> None:
+    session.page.goto(server_url + "/")
+    outcome = session.page.evaluate(
+        """async () => {
+            const violations = [];
+            document.addEventListener('securitypolicyviolation', e => violations.push(e.violatedDirective));
+            let sent = 'sent';
+            try { await fetch('http://127.0.0.2:9/upload', {method: 'POST', body: 'pixels'}); }
+            catch (e) { sent = 'blocked'; }
+            await new Promise(r => setTimeout(r, 100));
+            return {sent, violations};
+        }"""
+    )
+    assert outcome["sent"] == "blocked"
+    assert any(v.startswith("connect-src") for v in outcome["violations"])
+    assert not any("127.0.0.2" in r.url for r in session.requests)
+
+
+def test_denoise_through_the_ui_matches_keras(session, server_url: str, tmp_path: Path) -> None:
+    keras = pytest.importorskip("keras")
+    import training.models.unet  # noqa: F401
+    from training import card
+    from training.inference import denoise_rgb
+    from training.metrics import psnr_uint8, to_uint8
+
+    path, clean, noisy = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.locator("[data-testid=strength]").fill(str(SIGMA))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    with page.expect_download() as download_info:
+        page.click("[data-testid=download]")
+    download = download_info.value
+    assert download.suggested_filename == "holiday photo-denoised.png"
+    browser_out = np.asarray(Image.open(download.path()).convert("RGB"))
+
+    model_dir = Path(__file__).resolve().parents[1] / "models/default"
+    model = keras.saving.load_model(model_dir / card.KERAS_NAME)
+    keras_out = to_uint8(denoise_rgb(model, noisy / 255.0, SIGMA, 8))
+    browser_psnr, keras_psnr = psnr_uint8(clean, browser_out), psnr_uint8(clean, keras_out)
+    assert browser_psnr > psnr_uint8(clean, noisy) + 5  # it really denoised
+    assert abs(browser_psnr - keras_psnr) <= 0.1, (browser_psnr, keras_psnr)
+    assert page.inner_text("[data-testid=error]") == ""
+    time_label = page.locator("[data-testid=time]")
+    assert time_label.get_attribute("data-tensors") == time_label.get_attribute("data-baseline")
+    same_origin_gets_only(session.requests, server_url)
+    assert session.console_errors == []
+
+
+def test_not_an_image_gives_a_clear_message_and_the_page_recovers(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "notes.png"
+    bad.write_bytes(b"this is not a png")
+    good, _, _ = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(bad))
+    page.wait_for_function("document.querySelector('[data-testid=error]').textContent.length > 0")
+    assert "could not be decoded" in page.inner_text("[data-testid=error]")
+    page.set_input_files("[data-testid=file-input]", str(good))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    assert page.inner_text("[data-testid=error]") == ""
