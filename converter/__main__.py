@@ -19,8 +19,11 @@ DEFAULT_OUT = Path(__file__).resolve().parents[1] / "webapp/static/models"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m converter", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m converter",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("model_dir", type=Path, help="folder with model.keras and card.json")
     p.add_argument("--name", help="web model name (default: the folder's name)")
     p.add_argument("--quantize", choices=export.QUANTIZATIONS, default="float16")
@@ -53,8 +56,10 @@ def convert(args: argparse.Namespace) -> Path:
             shutil.rmtree(staging)
     export.update_index(args.out)
     size = export.folder_bytes(target)
-    print(f"{name}: {args.quantize}, {size / 1e6:.2f} MB, PSNR {base:.2f} dB at sigma 25, "
-          f"change from Keras {change:+.3f} dB -> {target}")
+    print(
+        f"{name}: {args.quantize}, {size / 1e6:.2f} MB, PSNR {base:.2f} dB at sigma 25, "
+        f"change from Keras {change:+.3f} dB -> {target}"
+    )
     return target
 
 

@@ -14,9 +14,17 @@ from training import card
 
 # Layers whose output at a pixel depends on the whole image: tiles would disagree.
 GLOBAL_LAYERS = (
-    "GlobalAveragePooling2D", "GlobalMaxPooling2D", "GlobalAveragePooling1D",
-    "GlobalMaxPooling1D", "LayerNormalization", "GroupNormalization",
-    "UnitNormalization", "Flatten", "Reshape", "Attention", "MultiHeadAttention",
+    "GlobalAveragePooling2D",
+    "GlobalMaxPooling2D",
+    "GlobalAveragePooling1D",
+    "GlobalMaxPooling1D",
+    "LayerNormalization",
+    "GroupNormalization",
+    "UnitNormalization",
+    "Flatten",
+    "Reshape",
+    "Attention",
+    "MultiHeadAttention",
 )
 
 

@@ -37,6 +37,14 @@ def export_graph_model(model: keras.Model, out_dir: Path, quantize: str) -> None
         convert_tf_saved_model(
             str(saved), str(out_dir), quantization_dtype_map=quantization_map(quantize)
         )
+    canonicalise_model_json(out_dir / "model.json")
+
+
+def canonicalise_model_json(path: Path) -> None:
+    """Sort keys: the converter writes protobuf maps (node attributes) in an order that
+    changes from run to run, and the same model must give the same bytes."""
+    model_json = json.loads(path.read_text())
+    path.write_text(json.dumps(model_json, sort_keys=True, separators=(",", ":")))
 
 
 def folder_bytes(folder: Path) -> int:
@@ -78,16 +86,18 @@ def update_index(models_root: Path) -> Path:
     for web_card_path in sorted(models_root.glob(f"*/{WEB_CARD_NAME}")):
         web_card = json.loads(web_card_path.read_text())
         cbsd = web_card.get("evaluation", {}).get("CBSD68", {}).get("25", {})
-        entries.append({
-            "name": web_card["name"],
-            "path": f"{web_card_path.parent.name}/",
-            "architecture": web_card["architecture"],
-            "parameters": web_card["parameters"],
-            "macs_per_pixel": web_card["macs_per_pixel"],
-            "quantization": web_card["quantization"],
-            "bytes": web_card["bytes"],
-            "psnr_cbsd68_sigma25": cbsd.get("psnr"),
-        })
+        entries.append(
+            {
+                "name": web_card["name"],
+                "path": f"{web_card_path.parent.name}/",
+                "architecture": web_card["architecture"],
+                "parameters": web_card["parameters"],
+                "macs_per_pixel": web_card["macs_per_pixel"],
+                "quantization": web_card["quantization"],
+                "bytes": web_card["bytes"],
+                "psnr_cbsd68_sigma25": cbsd.get("psnr"),
+            }
+        )
     entries.sort(key=lambda e: (e["name"] != "default", e["name"]))
     index = models_root / INDEX_NAME
     index.write_text(json.dumps({"models": entries}, indent=2) + "\n")

@@ -9,8 +9,6 @@ tests; this is the quick number the converter prints and gates on.
 
 from __future__ import annotations
 
-
-
 import keras
 import numpy as np
 
@@ -50,9 +48,7 @@ def quantized_copy(model: keras.Model, quantize: str) -> keras.Model:
         if quantize == "float32":
             weights.append(weight)
             continue
-        quantized, metadata = quantize_weights(
-            weight, QUANTIZATION_OPTION_TO_DTYPES[quantize]
-        )
+        quantized, metadata = quantize_weights(weight, QUANTIZATION_OPTION_TO_DTYPES[quantize])
         weights.append(dequantize_weights(quantized, metadata, np.float32))
     clone.set_weights(weights)
     return clone
@@ -71,6 +67,3 @@ def psnr_change(model: keras.Model, quantize: str, multiple: int) -> tuple[float
 
 def within_budget(quantize: str, change_db: float) -> bool:
     return -change_db <= MAX_LOSS_DB[quantize] + 1e-9
-
-
-

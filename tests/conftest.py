@@ -20,8 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "webapp" / "static"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -35,9 +41,21 @@ def free_port() -> int:
 def start_server(static_dir: Path, port: int) -> subprocess.Popen:
     """`python -m webapp.server` for real (waitress), waiting until it answers."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "webapp.server", "--host", "127.0.0.1", "--port", str(port),
-         "--static-dir", str(static_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "webapp.server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--static-dir",
+            str(static_dir),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -73,16 +91,22 @@ class Response:
         return self.headers.get(name.lower())
 
 
-def raw_request(base: str, method: str, path: str, headers: dict[str, str] | None = None,
-                body: bytes | None = None) -> Response:
+def raw_request(
+    base: str,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+) -> Response:
     """One HTTP request with the path sent exactly as given (no client normalisation)."""
     parsed = urlparse(base)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return Response(response.status, {k.lower(): v for k, v in response.getheaders()},
-                        response.read())
+        return Response(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        )
     finally:
         connection.close()
 
@@ -123,6 +147,7 @@ def session(browser) -> Iterator[PageSession]:  # noqa: ANN001
 
 def wait_until_ready(page, timeout_ms: int = 120_000) -> str:  # noqa: ANN001
     """Wait for the engine to load its model; returns the backend it chose."""
-    page.wait_for_selector("[data-testid=backend][data-backend]:not([data-backend=''])",
-                           timeout=timeout_ms)
+    page.wait_for_selector(
+        "[data-testid=backend][data-backend]:not([data-backend=''])", timeout=timeout_ms
+    )
     return page.get_attribute("[data-testid=backend]", "data-backend")

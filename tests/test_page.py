@@ -21,7 +21,9 @@ def synthetic_photo(size: tuple[int, int] = (136, 104), seed: int = 3) -> np.nda
     y, x = np.mgrid[0:h, 0:w] / max(h, w)
     image = np.stack([0.2 + 0.6 * x, 0.3 + 0.4 * y, 0.5 + 0.3 * np.sin(6 * x + 3 * y)], -1)
     image[h // 4 : h // 2, w // 3 : 2 * w // 3] = [0.9, 0.8, 0.2]
-    image += 0.03 * np.kron(rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)), np.ones((4, 4, 1)))[:h, :w]
+    image += (
+        0.03 * np.kron(rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)), np.ones((4, 4, 1)))[:h, :w]
+    )
     return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 

@@ -37,15 +37,26 @@ def test_get_and_head_serve_files(server_url: str) -> None:
 
 
 def test_a_body_is_refused(server_url: str) -> None:
-    response = raw_request(server_url, "GET", "/", body=b"x" * 10,
-                           headers={"Content-Type": "image/png"})
+    response = raw_request(
+        server_url, "GET", "/", body=b"x" * 10, headers={"Content-Type": "image/png"}
+    )
     assert response.status == 400
 
 
-@pytest.mark.parametrize("path", [
-    "/../README.md", "/models/../../server.py", "/%2e%2e/README.md", "/models/%2e%2e/%2e%2e/server.py",
-    "/%2E%2E%2FREADME.md", "//etc/passwd", "/..%2fREADME.md", "/models/", "/assets",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../README.md",
+        "/models/../../server.py",
+        "/%2e%2e/README.md",
+        "/models/%2e%2e/%2e%2e/server.py",
+        "/%2E%2E%2FREADME.md",
+        "//etc/passwd",
+        "/..%2fREADME.md",
+        "/models/",
+        "/assets",
+    ],
+)
 def test_nothing_outside_static_and_no_listings(server_url: str, path: str) -> None:
     response = raw_request(server_url, "GET", path)
     assert response.status == 404, path
@@ -76,7 +87,8 @@ def test_privacy_and_isolation_headers(server_url: str) -> None:
     assert "connect-src 'self'" in csp and "default-src 'self'" in csp
     script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
     assert "unsafe-inline" not in script_src and "unsafe-eval'" not in script_src.replace(
-        "wasm-unsafe-eval'", "")
+        "wasm-unsafe-eval'", ""
+    )
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
     assert headers["cross-origin-opener-policy"] == "same-origin"
@@ -96,21 +108,28 @@ def test_page_itself_is_not_cross_origin_readable(server_url: str) -> None:
     assert headers["cross-origin-resource-policy"] == "same-origin"
 
 
-@pytest.mark.parametrize("path,mime", [
-    ("/wasm/tfjs-backend-wasm.wasm", "application/wasm"),
-    (MODEL_JSON, "application/json"),
-    ("/models/index.json", "application/json"),
-    ("/", "text/html"),
-])
+@pytest.mark.parametrize(
+    "path,mime",
+    [
+        ("/wasm/tfjs-backend-wasm.wasm", "application/wasm"),
+        (MODEL_JSON, "application/json"),
+        ("/models/index.json", "application/json"),
+        ("/", "text/html"),
+    ],
+)
 def test_mime_types(server_url: str, path: str, mime: str) -> None:
     assert raw_request(server_url, "GET", path).headers["content-type"].startswith(mime)
 
 
 def test_mime_types_of_build_assets(server_url: str) -> None:
     assert raw_request(server_url, "GET", shard_path()).headers["content-type"] == (
-        "application/octet-stream")
-    assert raw_request(server_url, "GET", hashed_asset()).headers["content-type"].startswith(
-        "text/javascript")
+        "application/octet-stream"
+    )
+    assert (
+        raw_request(server_url, "GET", hashed_asset())
+        .headers["content-type"]
+        .startswith("text/javascript")
+    )
 
 
 def test_caching(server_url: str) -> None:
@@ -132,8 +151,19 @@ def test_conditional_get(server_url: str, path: str) -> None:
 
 def test_missing_build_says_what_to_run(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "webapp.server", "--static-dir", str(tmp_path), "--port",
-         str(free_port())], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "webapp.server",
+            "--static-dir",
+            str(tmp_path),
+            "--port",
+            str(free_port()),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 3
@@ -145,6 +175,9 @@ def test_missing_default_model_is_named(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<html></html>")
     result = subprocess.run(
         [sys.executable, "-m", "webapp.server", "--static-dir", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 3 and "models/default/model.json" in result.stderr

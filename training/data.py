@@ -50,6 +50,15 @@ def read_rgb(path: Path) -> np.ndarray:
         return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
+def read_rgb_or_skip(path: Path) -> np.ndarray | None:
+    """read_rgb, or None with a warning naming the file if it cannot be decoded."""
+    try:
+        return read_rgb(path)
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        log.warning("skipping %s: not a readable image (%s)", path, error)
+        return None
+
+
 def load_images(folders: Iterable[Path], min_size: int = 1) -> list[np.ndarray]:
     """All readable images of the folders; unreadable or too small ones are skipped
     with a warning naming them. Raises NoImagesError if none is left."""
@@ -57,10 +66,8 @@ def load_images(folders: Iterable[Path], min_size: int = 1) -> list[np.ndarray]:
     folders = list(folders)
     for folder in folders:
         for path in image_files(Path(folder)):
-            try:
-                image = read_rgb(path)
-            except (UnidentifiedImageError, OSError, ValueError) as error:
-                log.warning("skipping %s: not a readable image (%s)", path, error)
+            image = read_rgb_or_skip(path)
+            if image is None:
                 continue
             if min(image.shape[:2]) < min_size:
                 log.warning("skipping %s: smaller than %d px", path, min_size)
@@ -72,10 +79,16 @@ def load_images(folders: Iterable[Path], min_size: int = 1) -> list[np.ndarray]:
     return images
 
 
-def _augment_numpy(patch: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _augment_numpy(patch: np.ndarray, rng: np.random.Generator, gray_fraction: float) -> np.ndarray:
     if rng.random() < 0.5:
         patch = patch[:, ::-1]
-    return np.rot90(patch, k=int(rng.integers(4)))
+    patch = np.rot90(patch, k=int(rng.integers(4))).astype(np.float32)
+    if rng.random() < gray_fraction:
+        patch = np.repeat(patch @ LUMA[:, None], 3, axis=-1)
+    return patch
 
 
 class PatchSequence(keras.utils.PyDataset):
@@ -92,9 +105,11 @@ class PatchSequence(keras.utils.PyDataset):
         batch_size: int,
         steps: int,
         seed: int,
+        gray_fraction: float = 0.0,
         **kwargs: object,
     ) -> None:
         super().__init__(**kwargs)
+        self.gray_fraction = gray_fraction
         self.images = [im for im in images if min(im.shape[:2]) >= patch_size]
         if not self.images:
             raise NoImagesError(f"no image is at least {patch_size} px on each side")
@@ -115,13 +130,17 @@ class PatchSequence(keras.utils.PyDataset):
             top = int(rng.integers(image.shape[0] - size + 1))
             left = int(rng.integers(image.shape[1] - size + 1))
             patch = image[top : top + size, left : left + size]
-            batch[i] = _augment_numpy(patch, rng)
+            batch[i] = _augment_numpy(patch, rng, self.gray_fraction)
         batch *= np.float32(1.0 / 255.0)
         return batch, batch
 
 
 def patch_dataset(
-    images: list[np.ndarray], patch_size: int, batch_size: int, seed: int
+    images: list[np.ndarray],
+    patch_size: int,
+    batch_size: int,
+    seed: int,
+    gray_fraction: float = 0.0,
 ):  # -> tf.data.Dataset (TensorFlow imported lazily: other backends lack it)
     """Endless tf.data pipeline of `(clean, clean)` float32 batches in [0, 1].
 
@@ -140,21 +159,18 @@ def patch_dataset(
 
     def sample(index: tf.Tensor, seed_pair: tf.Tensor) -> tf.Tensor:
         shape = shapes[index]
-        image = tf.reshape(
-            flat[offsets[index] : offsets[index] + tf.reduce_prod(shape)], shape
-        )
-        seeds = tf.random.experimental.stateless_split(seed_pair, 3)
-        patch = tf.image.stateless_random_crop(
-            image, [patch_size, patch_size, 3], seed=seeds[0]
-        )
+        image = tf.reshape(flat[offsets[index] : offsets[index] + tf.reduce_prod(shape)], shape)
+        seeds = tf.random.experimental.stateless_split(seed_pair, 4)
+        patch = tf.image.stateless_random_crop(image, [patch_size, patch_size, 3], seed=seeds[0])
         patch = tf.image.stateless_random_flip_left_right(patch, seed=seeds[1])
         turns = tf.random.stateless_uniform([], seeds[2], 0, 4, tf.int32)
-        patch = tf.image.rot90(patch, k=turns)
-        return tf.cast(patch, tf.float32) / 255.0
+        patch = tf.cast(tf.image.rot90(patch, k=turns), tf.float32)
+        luma = tf.reduce_sum(patch * LUMA, axis=-1, keepdims=True)
+        to_gray = tf.random.stateless_uniform([], seeds[3]) < gray_fraction
+        patch = tf.where(to_gray, tf.repeat(luma, 3, axis=-1), patch)
+        return patch / 255.0
 
-    indices = tf.data.Dataset.random(seed=seed).map(
-        lambda r: tf.cast(r % len(usable), tf.int32)
-    )
+    indices = tf.data.Dataset.random(seed=seed).map(lambda r: tf.cast(r % len(usable), tf.int32))
     seed_pairs = tf.data.Dataset.random(seed=seed + 1).batch(2)
     return (
         tf.data.Dataset.zip(indices, seed_pairs)
@@ -171,8 +187,12 @@ def validation_crops(
     """Centre crops of the first `count` images, as (name, uint8 HxWx3) pairs."""
     size = size // multiple * multiple
     crops = []
-    for path in image_files(folder)[:count]:
-        image = read_rgb(path)
+    for path in image_files(folder):
+        if len(crops) == count:
+            break
+        image = read_rgb_or_skip(path)
+        if image is None:
+            continue
         height, width = image.shape[:2]
         side = min(size, height // multiple * multiple, width // multiple * multiple)
         top, left = (height - side) // 2, (width - side) // 2

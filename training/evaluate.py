@@ -12,7 +12,6 @@ its results are cached on disk.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -98,19 +97,31 @@ def crop_grid(rows: list[list[np.ndarray]], path: Path, size: int = 128) -> None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m training.evaluate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("models", type=Path, nargs="+", help="model folders (model.keras + card.json)")
-    p.add_argument("--datasets", nargs="+", default=list(STANDARD_SETS),
-                   help=f"names under {SHARED_VAL} or paths to folders of clean images")
+    p.add_argument(
+        "--datasets",
+        nargs="+",
+        default=list(STANDARD_SETS),
+        help=f"names under {SHARED_VAL} or paths to folders of clean images",
+    )
     p.add_argument("--sigmas", type=float, nargs="+", default=[15.0, 25.0, 50.0])
     p.add_argument("--limit", type=int, default=None, help="images per dataset")
-    p.add_argument("--cbm3d-limit", type=int, default=0,
-                   help="images per dataset for CBM3D (0: skip it; ~18 s per 0.25 MP)")
+    p.add_argument(
+        "--cbm3d-limit",
+        type=int,
+        default=0,
+        help="images per dataset for CBM3D (0: skip it; ~18 s per 0.25 MP)",
+    )
     p.add_argument("--cache", type=Path, default=Path(".cache/cbm3d"))
     p.add_argument("--docs", type=Path, default=Path("docs"))
-    p.add_argument("--update-card", action="store_true",
-                   help="write the table into each model's card.json")
+    p.add_argument(
+        "--update-card", action="store_true", help="write the table into each model's card.json"
+    )
     return p.parse_args(argv)
 
 
@@ -129,8 +140,10 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
     import training.models.unet  # noqa: F401  (registers the custom layers)
 
     loaded = {
-        folder.name: (keras.saving.load_model(folder / card.KERAS_NAME),
-                      card.read_card(folder)["size_multiple"])
+        folder.name: (
+            keras.saving.load_model(folder / card.KERAS_NAME),
+            card.read_card(folder)["size_multiple"],
+        )
         for folder in args.models
     }
     results: dict[str, dict[str, dict[str, dict]]] = {}
@@ -160,8 +173,9 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
                     grid_rows.append([*row, clean])
             for method, score in scores.items():
                 results.setdefault(method, {}).setdefault(label, {})[f"{sigma:g}"] = score.summary()
-            log.info("%s sigma %g: %s", label, sigma,
-                     {m: s.summary()["psnr"] for m, s in scores.items()})
+            log.info(
+                "%s sigma %g: %s", label, sigma, {m: s.summary()["psnr"] for m, s in scores.items()}
+            )
     args.docs.mkdir(parents=True, exist_ok=True)
     crop_grid(grid_rows, args.docs / "evaluation.png")
     return results
@@ -169,9 +183,14 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
 
 def markdown_table(results: dict[str, dict[str, dict[str, dict]]]) -> str:
     """Rows: method; columns: dataset x sigma; cells: PSNR / SSIM (images)."""
-    columns = sorted({(d, s) for m in results.values() for d, ss in m.items() for s in ss},
-                     key=lambda c: (list(STANDARD_SETS).index(c[0]) if c[0] in STANDARD_SETS
-                                    else 99, c[0], float(c[1])))
+    columns = sorted(
+        {(d, s) for m in results.values() for d, ss in m.items() for s in ss},
+        key=lambda c: (
+            list(STANDARD_SETS).index(c[0]) if c[0] in STANDARD_SETS else 99,
+            c[0],
+            float(c[1]),
+        ),
+    )
     head = "| method | " + " | ".join(f"{d} σ={s}" for d, s in columns) + " |"
     rule = "|---" * (len(columns) + 1) + "|"
     lines = [head, rule]
@@ -179,8 +198,9 @@ def markdown_table(results: dict[str, dict[str, dict[str, dict]]]) -> str:
         cells = []
         for d, s in columns:
             cell = by_set.get(d, {}).get(s)
-            cells.append(f"{cell['psnr']:.2f} / {cell['ssim']:.3f} ({cell['images']})"
-                         if cell else "–")
+            cells.append(
+                f"{cell['psnr']:.2f} / {cell['ssim']:.3f} ({cell['images']})" if cell else "–"
+            )
         lines.append(f"| {method} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

@@ -18,9 +18,7 @@ def pad_amounts(size: int, multiple: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def denoise_rgb(
-    model: keras.Model, noisy: np.ndarray, sigma: float, multiple: int
-) -> np.ndarray:
+def denoise_rgb(model: keras.Model, noisy: np.ndarray, sigma: float, multiple: int) -> np.ndarray:
     """Float `[H, W, 3]` noisy RGB in [0, 1] -> unclipped clean estimate, same shape."""
     height, width = noisy.shape[:2]
     (top, bottom), (left, right) = pad_amounts(height, multiple), pad_amounts(width, multiple)

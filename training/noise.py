@@ -41,7 +41,11 @@ class SyntheticNoise(keras.layers.Layer):
     Each patch draws sigma uniformly from [0, sigma_max] (0-255 scale) and gets white
     Gaussian noise of that strength; the sigma/255 map is the 4th channel. A fraction
     of the patches are clipped to [0, 1] and quantised to 8 bits, as a noisy PNG or
-    JPEG would be, so the model also knows real files.
+    JPEG would be, so the model also knows real files. Gray patches (the three
+    channels equal; the input pipeline makes some) get one noise field for all three
+    channels, as a gray photo replicated to RGB has: noise identical across channels
+    is a different problem from independent colour noise, and a model that never saw
+    it leaves it in.
     """
 
     def __init__(
@@ -66,9 +70,11 @@ class SyntheticNoise(keras.layers.Layer):
             self.sigma_max / SIGMA_SCALE,
             seed=self.seed_generator,
         )
-        noisy = clean + sigma * keras.random.normal(
-            ops.shape(clean), seed=self.seed_generator
-        )
+        spread = ops.max(ops.abs(clean - clean[..., :1]), axis=(1, 2, 3), keepdims=True)
+        gray = spread == 0.0
+        colour_noise = keras.random.normal(ops.shape(clean), seed=self.seed_generator)
+        gray_noise = ops.repeat(colour_noise[..., :1], 3, axis=-1)
+        noisy = clean + sigma * ops.where(gray, gray_noise, colour_noise)
         quantize = (
             keras.random.uniform((batch, 1, 1, 1), seed=self.seed_generator)
             < self.quantized_fraction

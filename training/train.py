@@ -36,33 +36,83 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Train a convolutional denoising autoencoder (residual U-Net).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--data", type=Path, nargs="+", default=list(data.DEFAULT_TRAIN_DIRS),
-                   help="folders of clean training images (jpg/png/bmp/tif, RGB or gray)")
-    p.add_argument("--val", type=Path, default=data.DEFAULT_VAL_DIR,
-                   help="folder of clean validation images (PSNR at sigma 25 each epoch)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        default=list(data.DEFAULT_TRAIN_DIRS),
+        help="folders of clean training images (jpg/png/bmp/tif, RGB or gray)",
+    )
+    p.add_argument(
+        "--val",
+        type=Path,
+        default=data.DEFAULT_VAL_DIR,
+        help="folder of clean validation images (PSNR at sigma 25 each epoch)",
+    )
     p.add_argument("--val-count", type=int, default=16, help="validation images used")
     p.add_argument("--val-size", type=int, default=192, help="validation centre-crop side")
     p.add_argument("--arch", choices=models.ARCHITECTURES, default="default")
-    p.add_argument("--out", type=Path, default=None,
-                   help="where the best model + card.json go (default: models/ARCH)")
-    p.add_argument("--workdir", type=Path, default=None,
-                   help="checkpoints, backups and TensorBoard logs (default: runs/ARCH)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where the best model + card.json go (default: models/ARCH)",
+    )
+    p.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="checkpoints, backups and TensorBoard logs (default: runs/ARCH)",
+    )
     p.add_argument("--patch-size", type=int, default=96)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--steps-per-epoch", type=int, default=500)
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (cosine decay)")
     p.add_argument("--sigma-max", type=float, default=75.0, help="noise drawn from [0, this]")
-    p.add_argument("--quantized-fraction", type=float, default=0.3,
-                   help="share of patches clipped and rounded to 8 bits like a real file")
-    p.add_argument("--mixed-precision", choices=("off", "bf16", "fp16"), default="off",
-                   help="bf16 is ~6x faster on CPUs with AMX and on recent GPUs")
-    p.add_argument("--strategy", choices=("none", "mirrored", "multiworker"), default="none",
-                   help="tf.distribute strategy for several GPUs or machines (TF backend)")
-    p.add_argument("--time-budget", type=float, default=None, metavar="MINUTES",
-                   help="measure speed first, then fit --epochs into this many minutes")
-    p.add_argument("--resume", action="store_true",
-                   help="continue from the last backup in --workdir instead of starting anew")
+    p.add_argument(
+        "--quantized-fraction",
+        type=float,
+        default=0.3,
+        help="share of patches clipped and rounded to 8 bits like a real file",
+    )
+    p.add_argument(
+        "--gray-fraction",
+        type=float,
+        default=0.2,
+        help="share of patches turned gray (one noise field for all channels)",
+    )
+    p.add_argument(
+        "--init-from",
+        type=Path,
+        default=None,
+        metavar="MODEL_DIR",
+        help="start from a trained model's weights (same architecture)",
+    )
+    p.add_argument(
+        "--mixed-precision",
+        choices=("off", "bf16", "fp16"),
+        default="off",
+        help="bf16 is ~6x faster on CPUs with AMX and on recent GPUs",
+    )
+    p.add_argument(
+        "--strategy",
+        choices=("none", "mirrored", "multiworker"),
+        default="none",
+        help="tf.distribute strategy for several GPUs or machines (TF backend)",
+    )
+    p.add_argument(
+        "--time-budget",
+        type=float,
+        default=None,
+        metavar="MINUTES",
+        help="measure speed first, then fit --epochs into this many minutes",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue from the last backup in --workdir instead of starting anew",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=4, help="input workers (non-TF backends)")
     args = p.parse_args(argv)
@@ -90,7 +140,9 @@ def distribution_scope(name: str):  # noqa: ANN201 (a context manager)
 
 
 class ValidationPSNR(keras.callbacks.Callback):
-    """Adds `val_psnr` (uint8 protocol, sigma 25, fixed seeded noise) to each epoch's logs.
+    """Adds `val_psnr` (uint8 protocol, sigma 25, fixed seeded noise) to each epoch's logs:
+    the mean of the colour crops' PSNR and of their gray versions' (noise on the gray
+    image, replicated to RGB in and averaged out, as evaluation does).
 
     Listed before ModelCheckpoint so that the checkpoint can monitor it.
     """
@@ -98,25 +150,41 @@ class ValidationPSNR(keras.callbacks.Callback):
     def __init__(self, denoiser: keras.Model, crops: list[tuple[str, np.ndarray]]) -> None:
         super().__init__()
         self.denoiser = denoiser
-        self.crops = crops
-        self.inputs = [
-            with_sigma_map(seeded_gaussian_noise(c / 255.0, VAL_SIGMA, n), VAL_SIGMA)[None]
-            for n, c in crops
-        ]
+        self.pairs: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"rgb": [], "gray": []}
+        for name, crop in crops:
+            gray = to_uint8(crop @ data.LUMA / 255.0)
+            for kind, clean in (("rgb", crop), ("gray", gray)):
+                noisy = seeded_gaussian_noise(clean / 255.0, VAL_SIGMA, name)
+                if kind == "gray":
+                    noisy = np.repeat(noisy[..., None], 3, axis=-1)
+                self.pairs[kind].append((clean, with_sigma_map(noisy, VAL_SIGMA)[None]))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        scores = [
-            psnr_uint8(clean, to_uint8(np.asarray(self.denoiser(x, training=False))[0]))
-            for (_, clean), x in zip(self.crops, self.inputs)
-        ]
+        means = {}
+        for kind, pairs in self.pairs.items():
+            scores = []
+            for clean, x in pairs:
+                out = np.asarray(self.denoiser(x, training=False))[0]
+                scores.append(psnr_uint8(clean, to_uint8(out.mean(-1) if kind == "gray" else out)))
+            means[kind] = float(np.mean(scores))
         if logs is not None:
-            logs["val_psnr"] = float(np.mean(scores))
-        print(f" - val_psnr (sigma {VAL_SIGMA:g}): {np.mean(scores):.3f} dB", flush=True)
+            logs["val_psnr_rgb"], logs["val_psnr_gray"] = means["rgb"], means["gray"]
+            logs["val_psnr"] = (means["rgb"] + means["gray"]) / 2
+        print(
+            f" - val_psnr (sigma {VAL_SIGMA:g}): colour {means['rgb']:.3f} dB, "
+            f"gray {means['gray']:.3f} dB",
+            flush=True,
+        )
 
 
 def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Model, keras.Model]:
     """(denoiser, trainer): the trainer puts the noise layer in front of the denoiser."""
     denoiser = models.build(args.arch)
+    if args.init_from:
+        import training.models.unet  # noqa: F401  (registers the custom layers)
+
+        start = keras.saving.load_model(args.init_from / card.KERAS_NAME)
+        denoiser.set_weights(start.get_weights())
     trainer = keras.Sequential(
         [
             keras.Input((None, None, 3)),
@@ -139,10 +207,18 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
 
 def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa: ANN201
     if keras.backend.backend() == "tensorflow":
-        return data.patch_dataset(images, args.patch_size, args.batch_size, args.seed)
+        return data.patch_dataset(
+            images, args.patch_size, args.batch_size, args.seed, args.gray_fraction
+        )
     return data.PatchSequence(
-        images, args.patch_size, args.batch_size, args.steps_per_epoch, args.seed,
-        workers=args.workers, use_multiprocessing=False,  # threads: forking JAX can deadlock
+        images,
+        args.patch_size,
+        args.batch_size,
+        args.steps_per_epoch,
+        args.seed,
+        gray_fraction=args.gray_fraction,
+        workers=args.workers,
+        use_multiprocessing=False,  # threads: forking JAX can deadlock
         max_queue_size=4 * args.workers,
     )
 
@@ -175,7 +251,11 @@ def float32_copy(denoiser: keras.Model, arch: str) -> keras.Model:
     return copy
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(
+    argv: list[str] | None = None,
+    extra_callbacks: list[keras.callbacks.Callback] | None = None,
+) -> int:
+    """Train as the command line says; `extra_callbacks` are for notebooks and tests."""
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     keras.utils.set_random_seed(args.seed)
@@ -212,14 +292,19 @@ def main(argv: list[str] | None = None) -> int:
     callbacks: list[keras.callbacks.Callback] = [
         ValidationPSNR(denoiser, val_crops),
         keras.callbacks.ModelCheckpoint(
-            best, monitor="val_psnr", mode="max", save_best_only=True,
-            save_weights_only=True, verbose=1,
+            best,
+            monitor="val_psnr",
+            mode="max",
+            save_best_only=True,
+            save_weights_only=True,
+            verbose=1,
         ),
         keras.callbacks.BackupAndRestore(args.workdir / "backup", save_freq="epoch"),
         keras.callbacks.CSVLogger(args.workdir / "history.csv", append=True),
     ]
     if keras.backend.backend() == "tensorflow":
         callbacks.append(keras.callbacks.TensorBoard(args.workdir / "logs"))
+    callbacks += extra_callbacks or []
     start = time.perf_counter()
     trainer.fit(
         training_input(args, images),
@@ -248,15 +333,14 @@ def main(argv: list[str] | None = None) -> int:
             "patches_seen": args.epochs * args.steps_per_epoch * args.batch_size,
             "sigma_max": args.sigma_max,
             "quantized_fraction": args.quantized_fraction,
+            "gray_fraction": args.gray_fraction,
+            "init_from": str(args.init_from) if args.init_from else None,
             "loss": "L1",
             "mixed_precision": args.mixed_precision,
             "backend": keras.backend.backend(),
             "machine": platform.node() and platform.machine(),
             "wall_seconds_last_run": round(wall),
-            "best_val_psnr_sigma25": max(
-                float(row.split(",")[header_index(history, "val_psnr")])
-                for row in history[1:]
-            ),
+            "best_val_psnr_sigma25": best_row(history),
         },
         "evaluation": {},
     }
@@ -265,8 +349,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def header_index(csv_lines: list[str], column: str) -> int:
-    return csv_lines[0].split(",").index(column)
+def best_row(csv_lines: list[str]) -> dict[str, float]:
+    """The validation PSNRs of the best epoch in the CSV log."""
+    header = csv_lines[0].split(",")
+    rows = [dict(zip(header, map(float, line.split(",")), strict=True)) for line in csv_lines[1:]]
+    best = max(rows, key=lambda r: r["val_psnr"])
+    return {k: round(v, 3) for k, v in best.items() if k.startswith("val_psnr")}
 
 
 if __name__ == "__main__":

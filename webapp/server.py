@@ -24,20 +24,22 @@ DEFAULT_STATIC = Path(__file__).resolve().parent / "static"
 BUILD_COMMAND = "make build"
 REQUIRED_FILES = ("index.html", "models/default/model.json")
 
-CSP = "; ".join([
-    "default-src 'self'",
-    # blob: lets TF.js's WASM threads start: each pthread worker imports the
-    # backend from a blob URL. Without it the thread pool never starts.
-    "script-src 'self' 'wasm-unsafe-eval' blob:",
-    "worker-src 'self' blob:",
-    "connect-src 'self'",
-    "img-src 'self' blob: data:",
-    "style-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'self'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        # blob: lets TF.js's WASM threads start: each pthread worker imports the
+        # backend from a blob URL. Without it the thread pool never starts.
+        "script-src 'self' 'wasm-unsafe-eval' blob:",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "img-src 'self' blob: data:",
+        "style-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
 MIME_TYPES = {
     ".wasm": "application/wasm",
     ".bin": "application/octet-stream",
@@ -123,8 +125,11 @@ def create_app(static_dir: Path | str | None = None, check: bool = True) -> Flas
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m webapp.server", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m webapp.server",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--static-dir", type=Path, default=DEFAULT_STATIC)

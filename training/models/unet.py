@@ -74,14 +74,12 @@ def build_unet(
 
     skips: list[keras.KerasTensor] = []
     last = len(config.channels) - 1
-    for level, (width, count) in enumerate(zip(config.channels, config.blocks)):
+    for level, (width, count) in enumerate(zip(config.channels, config.blocks, strict=True)):
         for i in range(count):
             x = _residual_block(x, width, f"enc{level}_block{i}")
         if level < last:
             skips.append(x)
-            x = layers.Conv2D(
-                config.channels[level + 1], 2, strides=2, name=f"down{level}"
-            )(x)
+            x = layers.Conv2D(config.channels[level + 1], 2, strides=2, name=f"down{level}")(x)
 
     for level in range(last - 1, -1, -1):
         width = config.channels[level]

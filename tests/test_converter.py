@@ -1,0 +1,148 @@
+"""The converter on the shipped fast model and on deliberately broken inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import keras
+import pytest
+
+from training import card, models
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST = ROOT / "models" / "fast"
+
+
+def run_converter(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "converter", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("web")
+    result = run_converter(str(FAST), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out, result.stdout
+
+
+def test_conversion_writes_a_graph_model_its_card_and_the_index(converted) -> None:  # noqa: ANN001
+    out, stdout = converted
+    folder = out / "fast"
+    model_json = json.loads((folder / "model.json").read_text())
+    assert model_json["format"] == "graph-model"
+    web_card = json.loads((folder / "denoiser.json").read_text())
+    source_card = card.read_card(FAST)
+    assert web_card["quantization"] == "float16"
+    assert web_card["halo"] == source_card["halo"]
+    assert web_card["size_multiple"] == source_card["size_multiple"]
+    assert web_card["bytes"] == sum(
+        p.stat().st_size for p in folder.iterdir() if p.name != "denoiser.json"
+    )
+    index = json.loads((out / "index.json").read_text())
+    assert [m["name"] for m in index["models"]] == ["fast"]
+    assert "MB" in stdout and "change from Keras" in stdout
+    change = float(stdout.split("change from Keras ")[1].split(" dB")[0])
+    assert change >= -0.05
+
+
+def test_conversion_is_reproducible(converted, tmp_path: Path) -> None:  # noqa: ANN001
+    out, _ = converted
+    assert run_converter(str(FAST), "--out", str(tmp_path)).returncode == 0
+    for first in (out / "fast").iterdir():
+        assert first.read_bytes() == (tmp_path / "fast" / first.name).read_bytes(), first.name
+
+
+def test_shipped_web_models_match_their_keras_models() -> None:
+    for name in ("default", "fast"):
+        web_card = json.loads((ROOT / "webapp/static/models" / name / "denoiser.json").read_text())
+        assert web_card["parameters"] == card.read_card(ROOT / "models" / name)["parameters"]
+
+
+def assert_refused(tmp_path: Path, model_dir: Path, message: str) -> None:
+    out = tmp_path / "web"
+    result = run_converter(str(model_dir), "--out", str(out))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert message in lines[-1] and lines[-1].startswith("error:"), result.stderr
+    assert not out.exists() or not any(out.iterdir())  # nothing half-written
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    assert_refused(tmp_path, tmp_path / "nope", "no such folder")
+
+
+def test_not_a_keras_file(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "model.keras").write_bytes(b"not a zip")
+    shutil.copy(FAST / "card.json", folder / "card.json")
+    assert_refused(tmp_path, folder, "not a loadable Keras model")
+
+
+def test_missing_card(tmp_path: Path) -> None:
+    folder = tmp_path / "nocard"
+    folder.mkdir()
+    shutil.copy(FAST / "model.keras", folder / "model.keras")
+    assert_refused(tmp_path, folder, "no card.json")
+
+
+def test_card_of_another_model(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(FAST / "model.keras", folder / "model.keras")
+    shutil.copy(ROOT / "models/default/card.json", folder / "card.json")
+    assert_refused(tmp_path, folder, "the card belongs to another model")
+
+
+def save_with_card(model: keras.Model, folder: Path) -> Path:
+    folder.mkdir()
+    model.save(folder / "model.keras")
+    card.write_card(
+        folder,
+        {
+            "architecture": "custom",
+            "parameters": model.count_params(),
+            "size_multiple": 1,
+            "halo": 1,
+        },
+    )
+    return folder
+
+
+def test_wrong_input_channels(tmp_path: Path) -> None:
+    inputs = keras.Input((None, None, 3))
+    model = keras.Model(inputs, keras.layers.Conv2D(3, 3, padding="same")(inputs))
+    assert_refused(tmp_path, save_with_card(model, tmp_path / "rgb_in"), "[N,H,W,4]")
+
+
+def test_wrong_output_channels(tmp_path: Path) -> None:
+    inputs = keras.Input((None, None, 4))
+    model = keras.Model(inputs, keras.layers.Conv2D(1, 3, padding="same")(inputs))
+    assert_refused(tmp_path, save_with_card(model, tmp_path / "gray_out"), "[N,H,W,3]")
+
+
+def test_a_layer_that_sees_the_whole_image_is_refused_by_name(tmp_path: Path) -> None:
+    inputs = keras.Input((None, None, 4))
+    features = keras.layers.Conv2D(3, 3, padding="same")(inputs)
+    norm = keras.layers.GroupNormalization(groups=1, name="whole_image_norm")(features)
+    model = keras.Model(inputs, norm)
+    assert_refused(tmp_path, save_with_card(model, tmp_path / "global"), "'whole_image_norm'")
+
+
+def test_architectures_convert_only_when_local() -> None:
+    # The shipped architectures themselves hold no whole-image layer.
+    from converter.checks import GLOBAL_LAYERS
+
+    for arch in models.ARCHITECTURES:
+        names = {type(layer).__name__ for layer in models.build(arch).layers}
+        assert not names & set(GLOBAL_LAYERS)

@@ -1,0 +1,208 @@
+"""Training pieces on tiny generated data (seconds each)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+from training import card, data, models, train
+from training.inference import denoise_rgb
+from training.metrics import psnr_uint8
+from training.noise import SyntheticNoise, seeded_gaussian_noise
+
+
+@pytest.fixture
+def image_folder(tmp_path: Path) -> Path:
+    """Six small RGB and gray images and one corrupt file."""
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(4):
+        smooth = np.kron(rng.random((9, 10, 3)), np.ones((10, 10, 1)))
+        Image.fromarray((smooth * 255).astype(np.uint8)).save(folder / f"rgb{i}.png")
+    for i in range(2):
+        Image.fromarray((rng.random((80, 70)) * 255).astype(np.uint8), "L").save(
+            folder / f"g{i}.jpg"
+        )
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8 definitely not a jpeg")
+    return folder
+
+
+def test_corrupt_files_are_skipped_with_their_name(image_folder: Path, caplog) -> None:  # noqa: ANN001
+    with caplog.at_level(logging.WARNING):
+        images = data.load_images([image_folder], min_size=32)
+    assert len(images) == 6
+    assert all(im.dtype == np.uint8 and im.shape[-1] == 3 for im in images)
+    assert "broken.jpg" in caplog.text
+
+
+def test_a_folder_without_images_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "readme.txt").write_text("no pictures here")
+    with pytest.raises(data.NoImagesError, match="no usable image"):
+        data.load_images([tmp_path])
+    with pytest.raises(SystemExit, match="no usable image"):
+        train.main(["--data", str(tmp_path), "--val", str(tmp_path)])
+
+
+@pytest.mark.parametrize("sampler", ["tf.data", "PyDataset"])
+def test_patches_have_the_right_shape_range_and_gray_share(
+    image_folder: Path, sampler: str
+) -> None:
+    images = data.load_images([image_folder], min_size=32)
+    if sampler == "tf.data":
+        clean, target = next(iter(data.patch_dataset(images, 32, 64, seed=1, gray_fraction=0.5)))
+        clean, target = np.asarray(clean), np.asarray(target)
+    else:
+        clean, target = data.PatchSequence(images, 32, 64, steps=1, seed=1, gray_fraction=0.5)[0]
+    assert clean.shape == (64, 32, 32, 3) and clean.dtype == np.float32
+    assert clean.min() >= 0.0 and clean.max() <= 1.0
+    np.testing.assert_array_equal(clean, target)
+    gray = np.all(clean == clean[..., :1], axis=(1, 2, 3))
+    assert 10 < gray.sum() < 54  # about half; the test images have colour
+
+
+def test_synthetic_noise_statistics() -> None:
+    clean = np.empty((256, 24, 24, 3), np.float32)
+    clean[:128] = [0.3, 0.5, 0.7]  # colour
+    clean[128:] = np.linspace(0.2, 0.8, 24 * 24, dtype=np.float32).reshape(24, 24, 1)  # gray
+    layer = SyntheticNoise(sigma_max=75.0, quantized_fraction=0.0, seed=3)
+    noisy = np.asarray(layer(clean))
+    sigma = noisy[:, 0, 0, 3]
+    assert noisy.shape == (256, 24, 24, 4)
+    assert sigma.min() >= 0 and sigma.max() <= 75 / 255 and sigma.std() > 0.05
+    np.testing.assert_allclose(noisy[..., 3], sigma[:, None, None] * np.ones((24, 24)))
+    residual = noisy[..., :3] - clean
+    measured = residual.reshape(256, -1).std(axis=1)
+    np.testing.assert_allclose(measured, sigma, rtol=0.1, atol=0.005)  # 576 px per patch
+    gray_noise = residual[128:]
+    np.testing.assert_allclose(gray_noise[..., 0], gray_noise[..., 2], atol=1e-6)
+    colour_noise = residual[:128]
+    assert np.abs(colour_noise[..., 0] - colour_noise[..., 2]).mean() > 0.01
+
+
+def test_quantized_patches_look_like_8_bit_files() -> None:
+    clean = np.full((32, 16, 16, 3), 0.5, np.float32)
+    noisy = np.asarray(SyntheticNoise(quantized_fraction=1.0, seed=0)(clean))[..., :3]
+    assert noisy.min() >= 0 and noisy.max() <= 1
+    np.testing.assert_allclose(noisy * 255, np.round(noisy * 255), atol=1e-4)
+
+
+def test_the_model_runs_on_odd_sizes_through_padding() -> None:
+    model = models.build("fast")
+    noisy = np.random.default_rng(0).random((37, 53, 3)).astype(np.float32)
+    assert denoise_rgb(model, noisy, 25.0, models.size_multiple("fast")).shape == (37, 53, 3)
+
+
+def test_halo_bounds_the_receptive_field() -> None:
+    """With random weights, a changed input pixel never moves outputs farther than
+    `halo` pixels away, and does reach nearly that far (ReLUs that happen to be off
+    can shorten a path by a few pixels): the halo is safe and not wasteful."""
+    halo = card.receptive_halo("fast")
+    model = models.build("fast")
+    rng = np.random.default_rng(1)
+    base_input = rng.random((1, 256, 256, 4)).astype(np.float32)
+    base = np.asarray(model(base_input))[0]
+    spreads = []
+    for phase in range(8):
+        centre = 128 + phase
+        x = base_input.copy()
+        x[0, centre, centre, :3] += 1.0
+        changed = np.abs(np.asarray(model(x))[0] - base).max(-1) > 1e-6
+        rows, cols = np.nonzero(changed)
+        spreads.append(int(np.maximum(abs(rows - centre), abs(cols - centre)).max()))
+    assert halo - 4 <= max(spreads) <= halo, (spreads, halo)
+
+
+def test_card_numbers_are_computed_within_budgets() -> None:
+    default, fast = (
+        card.describe(models.build("default"), "default"),
+        card.describe(models.build("fast"), "fast"),
+    )
+    assert default["parameters"] <= 2_000_000 and default["macs_per_pixel"] <= 300_000
+    assert fast["macs_per_pixel"] <= 80_000
+    assert default["size_multiple"] == fast["size_multiple"] == 8
+
+
+def test_a_few_steps_lower_the_loss() -> None:
+    args = train.parse_args(["--arch", "fast", "--lr", "1e-3", "--seed", "0"])
+    _, trainer = train.make_trainer(args, 40)
+    clean = np.kron(np.random.default_rng(2).random((8, 4, 4, 3)), np.ones((1, 8, 8, 1)))
+    clean = clean.astype(np.float32)
+    before = trainer.evaluate(clean, clean, verbose=0)[0]
+    trainer.fit(clean, clean, batch_size=8, epochs=30, verbose=0)
+    after = trainer.evaluate(clean, clean, verbose=0)[0]
+    assert after < 0.7 * before
+
+
+class StopAt(keras.callbacks.Callback):
+    """Simulates a killed run: raises at the start of a given epoch."""
+
+    def __init__(self, epoch: int) -> None:
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        if epoch == self.epoch:
+            raise KeyboardInterrupt("killed")
+
+
+def test_resume_continues_from_where_it_stopped(image_folder: Path, tmp_path: Path) -> None:
+    argv = [
+        "--arch",
+        "fast",
+        "--data",
+        str(image_folder),
+        "--val",
+        str(image_folder),
+        "--val-count",
+        "2",
+        "--val-size",
+        "32",
+        "--patch-size",
+        "32",
+        "--batch-size",
+        "4",
+        "--steps-per-epoch",
+        "3",
+        "--epochs",
+        "4",
+        "--out",
+        str(tmp_path / "out"),
+        "--workdir",
+        str(tmp_path / "run"),
+    ]
+    with pytest.raises(KeyboardInterrupt):
+        train.main(argv, extra_callbacks=[StopAt(2)])
+    history = (tmp_path / "run/history.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in history[1:]] == ["0", "1"]
+    train.main([*argv, "--resume"])
+    history = (tmp_path / "run/history.csv").read_text().splitlines()
+    assert [line.split(",")[0] for line in history[1:]] == ["0", "1", "2", "3"]
+    saved = card.read_card(tmp_path / "out")
+    assert saved["training"]["steps"] == 12 and saved["architecture"] == "fast"
+    assert (
+        keras.saving.load_model(tmp_path / "out" / card.KERAS_NAME).count_params()
+        == (saved["parameters"])
+    )
+
+
+def test_psnr_of_a_known_mse() -> None:
+    reference = np.full((10, 10), 100, np.uint8)
+    estimate = reference.copy()
+    estimate[::2] += 2  # half the pixels off by 2: MSE = 2
+    assert psnr_uint8(reference, estimate) == pytest.approx(10 * np.log10(255**2 / 2))
+    assert psnr_uint8(reference, reference) == float("inf")
+
+
+def test_evaluation_noise_is_seeded_and_unclipped() -> None:
+    clean = np.zeros((64, 64, 3), np.float32)
+    a = seeded_gaussian_noise(clean, 25, "x.png")
+    np.testing.assert_array_equal(a, seeded_gaussian_noise(clean, 25, "x.png"))
+    assert a.min() < 0  # not clipped
+    assert not np.array_equal(a, seeded_gaussian_noise(clean, 25, "y.png"))
+    assert a.std() * 255 == pytest.approx(25, rel=0.05)
