@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend } from './backend';
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
-import { contextPixels, mirror, planTiles, type Tile } from './tiling';
+import { denoiseTiled } from './tiled';
+import { contextPixels } from './tiling';
 
 const DEFAULT_TILE: Record<BackendName, number> = { webgpu: 1024, webgl: 1024, wasm: 512, cpu: 256 };
 
@@ -43,73 +44,33 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
   });
 }
 
-function isGray(pixels: Uint8ClampedArray): boolean {
-  for (let p = 0; p < pixels.length; p += 4) {
-    if (pixels[p] !== pixels[p + 1] || pixels[p] !== pixels[p + 2]) return false;
-  }
-  return true;
-}
-
-function tileInput(pixels: Uint8ClampedArray, width: number, height: number, tile: Tile, sigma: number): Float32Array {
-  const input = new Float32Array(tile.inWidth * tile.inHeight * 4);
-  const level = sigma / 255;
-  let k = 0;
-  for (let r = 0; r < tile.inHeight; r++) {
-    const row = mirror(tile.inY + r, height) * width;
-    for (let c = 0; c < tile.inWidth; c++) {
-      const p = (row + mirror(tile.inX + c, width)) * 4;
-      input[k++] = pixels[p] / 255;
-      input[k++] = pixels[p + 1] / 255;
-      input[k++] = pixels[p + 2] / 255;
-      input[k++] = level;
-    }
-  }
-  return input;
-}
-
-function placeTile(out: Uint8ClampedArray, result: Float32Array, width: number, tile: Tile, pad: number, gray: boolean): void {
-  for (let r = 0; r < tile.height; r++) {
-    for (let c = 0; c < tile.width; c++) {
-      const s = ((r + pad) * tile.inWidth + c + pad) * 3;
-      const d = ((tile.y + r) * width + tile.x + c) * 4;
-      if (gray) {
-        const v = Math.round(((result[s] + result[s + 1] + result[s + 2]) / 3) * 255);
-        out[d] = out[d + 1] = out[d + 2] = v; // Uint8ClampedArray clips
-      } else {
-        out[d] = Math.round(result[s] * 255);
-        out[d + 1] = Math.round(result[s + 1] * 255);
-        out[d + 2] = Math.round(result[s + 2] * 255);
-      }
-    }
-  }
-}
-
 async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Promise<void> {
   if (!model || !card) throw new Error('no model loaded');
+  const loaded = model;
   const { id, width, height, pixels, sigma } = request;
-  const tiles = planTiles(width, height, request.tileSize ?? DEFAULT_TILE[backend], card.halo, card.size_multiple);
-  const pad = contextPixels(card.halo, card.size_multiple);
-  const gray = isGray(pixels);
-  const out = new Uint8ClampedArray(pixels); // alpha carried through untouched
   const start = performance.now();
-  for (const [index, tile] of tiles.entries()) {
-    if (cancelled.delete(id)) {
-      post({ type: 'cancelled', id, numTensors: tf.memory().numTensors });
-      return;
-    }
-    const input = tileInput(pixels, width, height, tile, sigma);
-    const output = tf.tidy(
-      () => model!.execute(tf.tensor4d(input, [1, tile.inHeight, tile.inWidth, 4])) as tf.Tensor,
-    );
+  const runTile = async (input: Float32Array, h: number, w: number): Promise<Float32Array> => {
+    const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
     try {
-      placeTile(out, (await output.data()) as Float32Array, width, tile, pad, gray);
+      return (await output.data()) as Float32Array;
     } finally {
       output.dispose();
     }
-    post({ type: 'progress', id, done: index + 1, total: tiles.length, elapsedMs: performance.now() - start });
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let a cancel message in
+  };
+  const out = await denoiseTiled(pixels, width, height, card, runTile, {
+    sigma,
+    tileSize: request.tileSize ?? DEFAULT_TILE[backend],
+    onTile: async (done, total) => {
+      post({ type: 'progress', id, done, total, elapsedMs: performance.now() - start });
+      await new Promise((resolve) => setTimeout(resolve, 0)); // let a cancel message in
+      return !cancelled.has(id);
+    },
+  });
+  const cancelledLate = cancelled.delete(id);
+  if (out === null || cancelledLate) {
+    post({ type: 'cancelled', id, numTensors: tf.memory().numTensors });
+    return;
   }
-  cancelled.delete(id);
   post(
     { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors },
     [out.buffer],

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and load figures, written to docs/ (never timed tests)."""
