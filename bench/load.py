@@ -26,7 +26,7 @@ def client(
 ) -> None:
     parsed = urlparse(base)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
-    latencies, errors, sent_bytes, i = [], 0, 0, 0
+    latencies, errors, sent_bytes, i = [], [], 0, 0
     while time.monotonic() < stop_at:
         path = paths[i % len(paths)]
         i += 1
@@ -36,11 +36,11 @@ def client(
             response = connection.getresponse()
             body = response.read()
             if response.status != 200:
-                errors += 1
+                errors.append(f"HTTP {response.status}")
             sent_bytes += len(body)
             latencies.append(time.perf_counter() - start)
-        except (OSError, http.client.HTTPException):
-            errors += 1
+        except (OSError, http.client.HTTPException) as error:
+            errors.append(f"{type(error).__name__}: {error}"[:80])
             connection.close()
             connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     connection.close()
@@ -65,13 +65,16 @@ def run(base: str, connections: int, seconds: float) -> dict[str, float]:
         t.join()
     elapsed = time.perf_counter() - started
     latencies = sorted(lat for r in results for lat in r[0])
+    kinds = sorted({e for r in results for e in r[1]})
+    if kinds:
+        print("errors seen:", "; ".join(kinds[:5]))
     return {
         "connections": connections,
         "seconds": round(elapsed, 1),
         "requests": len(latencies),
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "mb_per_s": round(sum(r[2] for r in results) / elapsed / 1e6, 1),
-        "errors": sum(r[1] for r in results),
+        "errors": sum(len(r[1]) for r in results),
         "p50_ms": round(1000 * statistics.median(latencies), 1),
         "p99_ms": round(1000 * latencies[int(0.99 * (len(latencies) - 1))], 1),
     }

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,7 +40,11 @@ def free_port() -> int:
 
 
 def start_server(static_dir: Path, port: int) -> subprocess.Popen:
-    """`python -m webapp.server` for real (waitress), waiting until it answers."""
+    """`python -m webapp.server` for real (waitress), waiting until it answers.
+
+    Its output goes to a file: an unread pipe fills up and then blocks the server
+    mid-request (waitress logs a line whenever its task queue grows)."""
+    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -53,14 +58,13 @@ def start_server(static_dir: Path, port: int) -> subprocess.Popen:
             str(static_dir),
         ],
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {process.stdout.read() if process.stdout else ''}")
+            raise RuntimeError(f"server exited: {Path(log.name).read_text()}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return process
