@@ -56,6 +56,21 @@ def test_page_loads_cleanly_and_only_asks_its_own_origin(session, server_url: st
     assert "model.json" in names and "index.json" in names
 
 
+def test_wasm_uses_every_core_when_cross_origin_isolated(session, server_url: str) -> None:
+    """tfjs-backend-wasm alone would give one thread on a 2-core machine (it halves
+    navigator.hardwareConcurrency); the engine asks for, and gets, one per core."""
+    session.page.goto(server_url + "/")
+    wait_until_ready(session.page)
+    cores = session.page.evaluate("navigator.hardwareConcurrency")
+    threads = int(session.page.get_attribute("[data-testid=backend]", "data-threads"))
+    assert cores >= 2, "this check needs a machine with at least 2 cores"
+    assert threads == cores
+    assert f"({cores} threads)" in session.page.inner_text("[data-testid=backend]")
+    session.page.goto(server_url + "/?threads=1")
+    wait_until_ready(session.page)
+    assert session.page.get_attribute("[data-testid=backend]", "data-threads") == "1"
+
+
 def test_csp_blocks_sending_anywhere_else(session, server_url: str) -> None:
     session.page.goto(server_url + "/")
     outcome = session.page.evaluate(

@@ -59,12 +59,28 @@ async function skipReason(name: BackendName): Promise<string | null> {
   return null;
 }
 
+/**
+ * tfjs-backend-wasm sizes its XNNPACK thread pool as min(requested threads,
+ * floor(navigator.hardwareConcurrency / 2)), taking half the logical cores to be
+ * hyper-threads. On a 2-core machine that is one thread whatever setThreadsCount
+ * asked (measured here: hardwareConcurrency 2 -> 1 thread, 3 -> 1, 4 -> 2). This
+ * worker owns nothing else that reads the value, so it reports twice the wanted count
+ * to the WASM module; the pool then gets exactly the threads asked for.
+ */
+function allowWasmThreads(count: number): void {
+  if (count > Math.floor(navigator.hardwareConcurrency / 2)) {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * count, configurable: true });
+  }
+}
+
 async function activate(name: BackendName, wasmBase: string, threads?: number): Promise<boolean> {
   if (name === 'wasm') {
     setWasmPaths(wasmBase);
     // Threads need SharedArrayBuffer, i.e. a cross-origin isolated context, and the
     // count must be set before the backend starts.
-    setThreadsCount(self.crossOriginIsolated ? (threads ?? Math.max(1, navigator.hardwareConcurrency)) : 1);
+    const wanted = self.crossOriginIsolated ? (threads ?? Math.max(1, navigator.hardwareConcurrency)) : 1;
+    allowWasmThreads(wanted);
+    setThreadsCount(wanted);
   }
   try {
     if (!(await tf.setBackend(name))) return false;
