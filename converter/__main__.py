@@ -35,7 +35,9 @@ def convert(args: argparse.Namespace) -> Path:
     model, model_card = load_model_dir(args.model_dir)
     check_contract(model, model_card)
     name = args.name or args.model_dir.resolve().name
-    base, change = parity.psnr_change(model, args.quantize, model_card["size_multiple"])
+    base, change = parity.psnr_change(
+        model, args.quantize, model_card["size_multiple"], model_card["halo"]
+    )
     if not parity.within_budget(args.quantize, change):
         raise ConversionError(
             f"{args.quantize} costs {-change:.3f} dB at sigma 25 (allowed "

@@ -54,14 +54,23 @@ def quantized_copy(model: keras.Model, quantize: str) -> keras.Model:
     return clone
 
 
-def psnr_change(model: keras.Model, quantize: str, multiple: int) -> tuple[float, float]:
+def psnr_change(model: keras.Model, quantize: str, multiple: int, halo: int) -> tuple[float, float]:
     """(mean PSNR of the Keras model, change caused by quantization) on the fixed crops."""
     web = quantized_copy(model, quantize)
     base, after = [], []
     for name, clean in parity_images():
         noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
-        base.append(psnr_uint8(clean, to_uint8(denoise_rgb(model, noisy, PARITY_SIGMA, multiple))))
-        after.append(psnr_uint8(clean, to_uint8(denoise_rgb(web, noisy, PARITY_SIGMA, multiple))))
+        base.append(
+            psnr_uint8(
+                clean,
+                to_uint8(denoise_rgb(model, noisy, PARITY_SIGMA, multiple=multiple, halo=halo)),
+            )
+        )
+        after.append(
+            psnr_uint8(
+                clean, to_uint8(denoise_rgb(web, noisy, PARITY_SIGMA, multiple=multiple, halo=halo))
+            )
+        )
     return float(np.mean(base)), float(np.mean(after) - np.mean(base))
 
 

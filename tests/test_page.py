@@ -112,7 +112,12 @@ def test_denoise_through_the_ui_matches_keras(session, server_url: str, tmp_path
 
     model_dir = Path(__file__).resolve().parents[1] / "models/default"
     model = keras.saving.load_model(model_dir / card.KERAS_NAME)
-    keras_out = to_uint8(denoise_rgb(model, noisy / 255.0, SIGMA, 8))
+    geometry = card.read_card(model_dir)
+    keras_out = to_uint8(
+        denoise_rgb(
+            model, noisy / 255.0, SIGMA, multiple=geometry["size_multiple"], halo=geometry["halo"]
+        )
+    )
     browser_psnr, keras_psnr = psnr_uint8(clean, browser_out), psnr_uint8(clean, keras_out)
     assert browser_psnr > psnr_uint8(clean, noisy) + 5  # it really denoised
     assert abs(browser_psnr - keras_psnr) <= 0.1, (browser_psnr, keras_psnr)

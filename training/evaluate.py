@@ -142,7 +142,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
     loaded = {
         folder.name: (
             keras.saving.load_model(folder / card.KERAS_NAME),
-            card.read_card(folder)["size_multiple"],
+            card.read_card(folder),
         )
         for folder in args.models
     }
@@ -165,8 +165,15 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
                     result = cbm3d(noisy, sigma, cached)
                     scores.setdefault("CBM3D", Scores()).add(clean, result)
                     row.append(result)
-                for model_name, (model, multiple) in loaded.items():
-                    out = to_uint8(denoise_any(model, noisy, sigma, multiple))
+                for model_name, (model, model_card) in loaded.items():
+                    out = denoise_any(
+                        model,
+                        noisy,
+                        sigma,
+                        multiple=model_card["size_multiple"],
+                        halo=model_card["halo"],
+                    )
+                    out = to_uint8(out)
                     scores.setdefault(model_name, Scores()).add(clean, out)
                     row.append(out)
                 if index == 0 and label == dataset_folder(args.datasets[0])[0]:

@@ -20,6 +20,9 @@ const query = new URLSearchParams(location.search);
 /** ?backend=wasm and ?threads=N force the engine's choice (tests, benchmarks). */
 const forcedBackend = (query.get('backend') ?? undefined) as BackendName | undefined;
 const forcedThreads = query.has('threads') ? Number(query.get('threads')) : undefined;
+/** ?tile=N forces the tile size; ?model=NAME picks the starting model. */
+const forcedTile = query.has('tile') ? Number(query.get('tile')) : undefined;
+const startModel = query.get('model') ?? 'default';
 
 function imageUrl(image: ImageData): string {
   const canvas = document.createElement('canvas');
@@ -31,7 +34,7 @@ function imageUrl(image: ImageData): string {
 
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
-  const [modelName, setModelName] = useState('default');
+  const [modelName, setModelName] = useState(startModel);
   const [denoiser, setDenoiser] = useState<Denoiser | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [error, setError] = useState('');
@@ -109,6 +112,7 @@ export function App() {
     try {
       const out = await denoiser.denoise(source.image, {
         sigma,
+        tileSize: forcedTile,
         signal: abort.current.signal,
         onProgress: (done, total) => setProgress({ done, total }),
       });

@@ -1,0 +1,77 @@
+"""The shipped web model in headless Chromium, on WASM and on WebGL (SwiftShader, so a
+small image), against Keras; and tiled against whole-image inference in the page."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import training.models.unet  # noqa: F401  (registers the custom layers)
+from tests.test_page import synthetic_photo
+from training import card
+from training.inference import denoise_rgb
+from training.metrics import psnr_uint8, to_uint8
+
+ROOT = Path(__file__).resolve().parents[1]
+SIGMA = 25
+
+
+@pytest.fixture(scope="module")
+def small_noisy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndarray]:
+    clean = synthetic_photo((44, 36), seed=5)
+    noisy = np.clip(clean + np.random.default_rng(4).normal(0, SIGMA, clean.shape), 0, 255)
+    noisy = np.round(noisy).astype(np.uint8)
+    path = tmp_path_factory.mktemp("parity") / "small.png"
+    Image.fromarray(noisy).save(path)
+    return path, noisy
+
+
+def denoise_in_page(session, server_url: str, query: str, image: Path) -> np.ndarray:  # noqa: ANN001
+    page = session.page
+    page.goto(f"{server_url}/?{query}")
+    deadline = time.monotonic() + 180
+    while not page.get_attribute("[data-testid=backend]", "data-backend"):
+        assert time.monotonic() < deadline, "the engine did not start"
+        assert not page.inner_text("[data-testid=error]"), page.inner_text("[data-testid=error]")
+        time.sleep(0.2)
+    page.set_input_files("[data-testid=file-input]", str(image))
+    page.locator("[data-testid=strength]").fill(str(SIGMA))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=180_000)
+    with page.expect_download() as download:
+        page.click("[data-testid=download]")
+    return np.asarray(Image.open(download.value.path()).convert("RGB"))
+
+
+def keras_fast(noisy: np.ndarray) -> np.ndarray:
+    model = keras.saving.load_model(ROOT / "models/fast" / card.KERAS_NAME)
+    geometry = card.read_card(ROOT / "models/fast")
+    return to_uint8(
+        denoise_rgb(
+            model,
+            noisy / 255.0,
+            SIGMA,
+            multiple=geometry["size_multiple"],
+            halo=geometry["halo"],
+        )
+    )
+
+
+@pytest.mark.parametrize("backend", ["wasm", "webgl"])
+def test_page_output_matches_keras(session, server_url: str, small_noisy, backend: str) -> None:  # noqa: ANN001
+    path, noisy = small_noisy
+    got = denoise_in_page(session, server_url, f"backend={backend}&model=fast", path)
+    assert session.page.get_attribute("[data-testid=backend]", "data-backend") == backend
+    assert psnr_uint8(keras_fast(noisy), got) >= 45
+
+
+def test_tiles_in_the_page_equal_the_whole_image(session, server_url: str, small_noisy) -> None:  # noqa: ANN001
+    path, _ = small_noisy
+    whole = denoise_in_page(session, server_url, "backend=wasm&model=fast", path)
+    tiled = denoise_in_page(session, server_url, "backend=wasm&model=fast&tile=16", path)
+    assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
