@@ -28,6 +28,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--name", help="web model name (default: the folder's name)")
     p.add_argument("--quantize", choices=export.QUANTIZATIONS, default="float16")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="web models folder")
+    p.add_argument(
+        "--max-loss",
+        type=float,
+        default=None,
+        metavar="DB",
+        help="refuse if quantization costs more PSNR than this (default: "
+        "0.05 dB for float16, 0.2 dB for uint8)",
+    )
     return p.parse_args(argv)
 
 
@@ -38,10 +46,11 @@ def convert(args: argparse.Namespace) -> Path:
     base, change = parity.psnr_change(
         model, args.quantize, model_card["size_multiple"], model_card["halo"]
     )
-    if not parity.within_budget(args.quantize, change):
+    allowed = parity.MAX_LOSS_DB[args.quantize] if args.max_loss is None else args.max_loss
+    if -change > allowed + 1e-9:
         raise ConversionError(
-            f"{args.quantize} costs {-change:.3f} dB at sigma 25 (allowed "
-            f"{parity.MAX_LOSS_DB[args.quantize]} dB): refused, use float16"
+            f"{args.quantize} costs {-change:.3f} dB at sigma 25 (allowed {allowed} dB): "
+            "refused; use float16 or float32"
         )
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / name

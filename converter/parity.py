@@ -72,7 +72,3 @@ def psnr_change(model: keras.Model, quantize: str, multiple: int, halo: int) -> 
             )
         )
     return float(np.mean(base)), float(np.mean(after) - np.mean(base))
-
-
-def within_budget(quantize: str, change_db: float) -> bool:
-    return -change_db <= MAX_LOSS_DB[quantize] + 1e-9

@@ -77,6 +77,16 @@ def assert_refused(tmp_path: Path, model_dir: Path, message: str) -> None:
     assert not out.exists() or not any(out.iterdir())  # nothing half-written
 
 
+def test_a_quantization_that_costs_too_much_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "web"
+    result = run_converter(
+        str(FAST), "--quantize", "uint8", "--max-loss", "0.0001", "--out", str(out)
+    )
+    assert result.returncode == 2
+    assert "uint8 costs" in result.stderr and "refused" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_missing_path(tmp_path: Path) -> None:
     assert_refused(tmp_path, tmp_path / "nope", "no such folder")
 
