@@ -144,3 +144,39 @@ def test_not_an_image_gives_a_clear_message_and_the_page_recovers(
     page.click("[data-testid=denoise]")
     page.wait_for_selector("[data-testid=download]", timeout=120_000)
     assert page.inner_text("[data-testid=error]") == ""
+
+
+def test_works_offline_after_one_visit(session, server_url: str, tmp_path: Path) -> None:
+    path, clean, noisy = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    assert page.evaluate("async () => (await navigator.serviceWorker.ready).active.state") in (
+        "activating",
+        "activated",
+    )
+    page.reload()  # now controlled by the service worker, which has precached everything
+    wait_until_ready(page)
+    session.context.set_offline(True)
+    try:
+        page.reload()
+        wait_until_ready(page)
+        assert page.evaluate("navigator.serviceWorker.controller !== null")
+        assert page.evaluate("crossOriginIsolated") is True  # headers came from the cache too
+        page.set_input_files("[data-testid=file-input]", str(path))
+        page.click("[data-testid=denoise]")
+        page.wait_for_selector("[data-testid=download]", timeout=120_000)
+        assert page.inner_text("[data-testid=error]") == ""
+    finally:
+        session.context.set_offline(False)
+
+
+def test_the_page_is_installable(server_url: str) -> None:
+    from tests.conftest import raw_request
+
+    index = raw_request(server_url, "GET", "/").body.decode()
+    assert 'rel="manifest"' in index
+    manifest = raw_request(server_url, "GET", "/manifest.webmanifest")
+    assert manifest.header("content-type").startswith("application/manifest+json")
+    assert b'"display":"standalone"' in manifest.body.replace(b" ", b"")
+    assert raw_request(server_url, "GET", "/sw.js").header("cache-control") == "no-cache"

@@ -1,21 +1,26 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
+const WASM_DIR = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
-/** TF.js fetches its .wasm at run time from wasm/ beside the page; copy them there. */
-function tfjsWasm(): Plugin {
+/**
+ * Files served under fixed names: TF.js fetches its .wasm from wasm/ at run time, and
+ * the manifest's icon. Emitted into the bundle (not copied afterwards) so that the
+ * service worker's precache list sees them.
+ */
+function fixedFiles(): Plugin {
   return {
-    name: 'tfjs-wasm-files',
+    name: 'fixed-files',
     apply: 'build',
-    writeBundle(options) {
-      const out = resolve(options.dir ?? 'static', 'wasm');
-      mkdirSync(out, { recursive: true });
+    generateBundle() {
       for (const file of WASM_FILES) {
-        copyFileSync(resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist', file), resolve(out, file));
+        this.emitFile({ type: 'asset', fileName: `wasm/${file}`, source: readFileSync(resolve(WASM_DIR, file)) });
       }
+      this.emitFile({ type: 'asset', fileName: 'icon.svg', source: readFileSync('assets/icon.svg') });
     },
   };
 }
@@ -23,7 +28,32 @@ function tfjsWasm(): Plugin {
 export default defineConfig({
   base: './',
   publicDir: false,
-  plugins: [react(), tfjsWasm()],
+  plugins: [
+    react(),
+    fixedFiles(),
+    // Offline: the service worker precaches the page, the engine, the wasm files and
+    // the web models (static/models is part of the output folder), so after one visit
+    // the page works with the network off.
+    VitePWA({
+      injectRegister: false, // registered from main.tsx: the CSP allows no inline script
+      registerType: 'autoUpdate',
+      manifest: {
+        name: 'Denoiser — clean noisy photos on your device',
+        short_name: 'Denoiser',
+        description: 'Denoise photos in your browser. Nothing is uploaded.',
+        start_url: '.',
+        display: 'standalone',
+        background_color: '#fafafa',
+        theme_color: '#1a5fd0',
+        icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,wasm,json,bin,svg}'],
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: {
     outDir: 'static',
@@ -33,7 +63,7 @@ export default defineConfig({
     // TF.js starts each WASM thread by re-evaluating its module factory's source text
     // (Function.prototype.toString) in a fresh worker; a minifier that renames the
     // names that source refers to breaks every thread ('e is not defined') and
-    // leaves the backend on one thread. Whitespace and syntax minification are safe.
+    // leaves the backend on one thread.
     minify: false,
   },
 });
