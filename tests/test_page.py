@@ -3,6 +3,7 @@ real denoise through the UI compared with the Keras model on the same input."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import wait_until_ready
+from training.metrics import psnr_uint8
 
 SIGMA = 25
 
@@ -180,3 +182,38 @@ def test_the_page_is_installable(server_url: str) -> None:
     assert manifest.header("content-type").startswith("application/manifest+json")
     assert b'"display":"standalone"' in manifest.body.replace(b" ", b"")
     assert raw_request(server_url, "GET", "/sw.js").header("cache-control") == "no-cache"
+
+
+def test_cancel_mid_image_then_the_next_image_is_right(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.png"
+    Image.fromarray(synthetic_photo((400, 300), seed=9)).save(big)
+    small, clean, noisy = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/?tile=64")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(big))
+    page.click("[data-testid=denoise]")
+    progress = page.locator("[data-testid=progress]")
+    deadline = time.monotonic() + 120
+    while float(progress.get_attribute("value") or 0) < 1:
+        assert time.monotonic() < deadline, "no tile finished"
+        time.sleep(0.1)
+    assert int(progress.get_attribute("max")) > 10
+    page.click("[data-testid=cancel]")
+    page.wait_for_selector("[data-testid=denoise]:not([disabled])", timeout=60_000)
+    assert page.locator("[data-testid=download]").count() == 0
+    assert page.inner_text("[data-testid=error]") == ""
+
+    page.set_input_files("[data-testid=file-input]", str(small))
+    page.locator("[data-testid=strength]").fill(str(SIGMA))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    with page.expect_download() as download_info:
+        page.click("[data-testid=download]")
+    out = np.asarray(Image.open(download_info.value.path()).convert("RGB"))
+    assert out.shape == clean.shape
+    assert psnr_uint8(clean, out) > psnr_uint8(clean, noisy) + 5
+    label = page.locator("[data-testid=time]")
+    assert label.get_attribute("data-tensors") == label.get_attribute("data-baseline")
