@@ -217,3 +217,19 @@ def test_cancel_mid_image_then_the_next_image_is_right(
     assert psnr_uint8(clean, out) > psnr_uint8(clean, noisy) + 5
     label = page.locator("[data-testid=time]")
     assert label.get_attribute("data-tensors") == label.get_attribute("data-baseline")
+
+
+def test_compare_view_zooms_and_wipes(session, server_url: str, tmp_path: Path) -> None:
+    path, _, noisy = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    after = page.locator(".compare-after")
+    page.locator("[data-testid=compare]").fill("80")
+    assert "80%" in after.evaluate("e => e.style.clipPath")
+    page.select_option("[data-testid=zoom]", "2")
+    width = page.locator(".compare-stack").evaluate("e => e.getBoundingClientRect().width")
+    assert width == 2 * noisy.shape[1]

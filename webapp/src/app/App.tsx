@@ -1,6 +1,7 @@
 /** The page: renders engine state; the engine (worker + TF.js) does the work. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { CancelledError, Denoiser } from '../engine/client';
+import { Compare } from './Compare';
 import { decodeImage, encodePng, resultName } from '../engine/image';
 import type { BackendName } from '../engine/protocol';
 import { estimateSigma } from '../engine/sigma';
@@ -187,25 +188,14 @@ export function App() {
         {error}
       </div>
 
-      <section className="compare">
-        {source && (
-          <figure>
-            <img src={source.url} alt="Original" />
-            <figcaption>Before</figcaption>
-          </figure>
-        )}
-        {result && (
-          <figure>
-            <img src={result.url} alt="Denoised" />
-            <figcaption>
-              After —{' '}
-              <a data-testid="download" href={result.url} download={result.name}>
-                Download {result.name}
-              </a>
-            </figcaption>
-          </figure>
-        )}
-      </section>
+      {source && <Compare before={source.url} after={result?.url ?? null} width={source.image.width} />}
+      {result && (
+        <p>
+          <a data-testid="download" href={result.url} download={result.name}>
+            Download {result.name}
+          </a>
+        </p>
+      )}
     </main>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextPixels, mirror, planTiles } from './tiling';
+import { contextPixels, mirror, planTiles, textureTileLimit } from './tiling';
 
 function coverage(width: number, height: number, tileSize: number) {
   const seen = new Uint8Array(width * height);
@@ -56,5 +56,17 @@ describe('mirror', () => {
     const expected = [1, 2, 3, 2, 1, 0, 1, 2, 3, 2, 1, 0, 1, 2];
     expect(expected.map((_, k) => mirror(k - 5, 4))).toEqual(expected);
     expect(mirror(-3, 1)).toBe(0);
+  });
+});
+
+describe('textureTileLimit', () => {
+  it('keeps the widest activation inside the GPU texture limit', () => {
+    for (const max of [2048, 4096, 16384]) {
+      const tile = textureTileLimit(max, 104, 8, 32);
+      expect(tile % 8).toBe(0);
+      expect(((tile + 208) ** 2 * 32) / 4).toBeLessThanOrEqual(max * max);
+      expect((((tile + 8 + 208) ** 2) * 32) / 4).toBeGreaterThan(max * max * 0.97);
+    }
+    expect(textureTileLimit(256, 104, 8, 32)).toBe(8); // tiny GPUs still get a tile
   });
 });

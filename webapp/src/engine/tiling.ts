@@ -64,3 +64,14 @@ export function mirror(i: number, n: number): number {
   const k = ((i % period) + period) % period;
   return k < n ? k : period - k;
 }
+
+/**
+ * The largest output tile whose biggest activation still fits one WebGL texture.
+ * TF.js packs 4 values per texel and squarifies a tensor's texture, so a tile of side
+ * s (input side s + 2 * context) with `channels` features needs about
+ * (s + 2c)^2 * channels / 4 texels, which must stay under maxTextureSize^2.
+ */
+export function textureTileLimit(maxTextureSize: number, context: number, multiple: number, channels: number): number {
+  const side = Math.floor(maxTextureSize * Math.sqrt(4 / channels)) - 2 * context;
+  return Math.max(multiple, Math.floor(side / multiple) * multiple);
+}

@@ -7,13 +7,16 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend } from './backend';
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
-import { contextPixels } from './tiling';
+import { contextPixels, textureTileLimit } from './tiling';
 
 const DEFAULT_TILE: Record<BackendName, number> = { webgpu: 1024, webgl: 1024, wasm: 512, cpu: 256 };
 
 let model: GraphModel | null = null;
 let card: ModelCard | null = null;
 let backend: BackendName = 'cpu';
+let tileLimit = Infinity;
+/** Widest activation of our architectures (channels at full resolution x 1, deeper levels are smaller). */
+const WIDEST_CHANNELS = 32;
 const cancelled = new Set<number>();
 
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
@@ -27,6 +30,15 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
   const cardResponse = await fetch(new URL('denoiser.json', base));
   if (!cardResponse.ok) throw new Error(`model card missing at ${cardResponse.url}`);
   card = (await cardResponse.json()) as ModelCard;
+  tileLimit =
+    backend === 'webgl'
+      ? textureTileLimit(
+          tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE'),
+          contextPixels(card.halo, card.size_multiple),
+          card.size_multiple,
+          WIDEST_CHANNELS,
+        )
+      : Infinity;
   model?.dispose();
   model = await loadGraphModel(new URL('model.json', base).href);
   const start = performance.now();
@@ -59,7 +71,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   };
   const out = await denoiseTiled(pixels, width, height, card, runTile, {
     sigma,
-    tileSize: request.tileSize ?? DEFAULT_TILE[backend],
+    tileSize: Math.min(request.tileSize ?? DEFAULT_TILE[backend], tileLimit),
     onTile: async (done, total) => {
       post({ type: 'progress', id, done, total, elapsedMs: performance.now() - start });
       await new Promise((resolve) => setTimeout(resolve, 0)); // let a cancel message in
