@@ -233,3 +233,73 @@ def test_compare_view_zooms_and_wipes(session, server_url: str, tmp_path: Path) 
     page.select_option("[data-testid=zoom]", "2")
     width = page.locator(".compare-stack").evaluate("e => e.getBoundingClientRect().width")
     assert width == 2 * noisy.shape[1]
+
+
+def denoise_file(page, path: Path) -> np.ndarray:  # noqa: ANN001
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    with page.expect_download() as download_info:
+        page.click("[data-testid=download]")
+    return np.asarray(Image.open(download_info.value.path()))
+
+
+def test_gray_stays_gray_alpha_untouched_and_16_bit_accepted(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    clean = synthetic_photo()
+    gray = np.round(clean @ [0.299, 0.587, 0.114]).astype(np.uint8)
+    noisy = np.clip(gray + np.random.default_rng(2).normal(0, 20, gray.shape), 0, 255)
+    alpha = np.tile(np.linspace(255, 40, gray.shape[1]).astype(np.uint8), (gray.shape[0], 1))
+    gray_alpha = tmp_path / "gray-alpha.png"
+    Image.fromarray(np.stack([noisy.astype(np.uint8), alpha], -1)).save(gray_alpha)  # LA
+    out = denoise_file(page, gray_alpha)
+    assert out.shape[-1] == 4
+    np.testing.assert_array_equal(out[..., 3], alpha)
+    opaque = alpha == 255
+    assert np.array_equal(out[..., 0][opaque], out[..., 1][opaque])
+    assert np.array_equal(out[..., 0][opaque], out[..., 2][opaque])
+
+    deep = tmp_path / "sixteen-bit.png"
+    Image.fromarray(noisy.astype(np.uint16) * 257).save(deep)  # I;16
+    out16 = denoise_file(page, deep)
+    assert out16.shape[:2] == gray.shape
+    assert page.inner_text("[data-testid=error]") == ""
+
+
+def test_too_large_is_refused_before_decoding(session, server_url: str, tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    huge = tmp_path / "huge.png"  # a 20000 x 10000 header, a few bytes of data
+    huge.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 20000, 10000, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
+    good, _, _ = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(huge))
+    page.wait_for_selector("[data-testid=error]:has-text('too large')", timeout=30_000)
+    assert "200 MP" in page.inner_text("[data-testid=error]")
+    denoise_file(page, good)
+    assert page.inner_text("[data-testid=error]") == ""
+
+
+def test_no_backend_is_said_in_plain_words(session, server_url: str) -> None:
+    # Headless Chromium here has no WebGPU adapter: forcing it leaves no backend.
+    page = session.page
+    page.goto(server_url + "/?backend=webgpu")
+    page.wait_for_selector("[data-testid=error]:has-text('could not start')", timeout=60_000)
+    assert "No backend could start" in page.inner_text("[data-testid=error]")
+    assert page.locator("[data-testid=denoise]").is_disabled()
