@@ -303,3 +303,26 @@ def test_no_backend_is_said_in_plain_words(session, server_url: str) -> None:
     page.wait_for_selector("[data-testid=error]:has-text('could not start')", timeout=60_000)
     assert "No backend could start" in page.inner_text("[data-testid=error]")
     assert page.locator("[data-testid=denoise]").is_disabled()
+
+
+def test_a_24_megapixel_photo_completes_on_wasm(session, server_url: str, tmp_path: Path) -> None:
+    """6000 x 4000 with the fast model: memory stays bounded by the tile, no leak."""
+    rng = np.random.default_rng(8)
+    coarse = rng.integers(0, 255, (40, 60, 3), dtype=np.uint8)
+    big = np.kron(coarse, np.ones((100, 100, 1), np.uint8))
+    big = np.clip(big + rng.normal(0, 15, big.shape), 0, 255).astype(np.uint8)
+    path = tmp_path / "big.jpg"
+    Image.fromarray(big).save(path, quality=92)
+    page = session.page
+    page.goto(server_url + "/?model=fast")
+    assert wait_until_ready(page) == "wasm"
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=900_000)
+    assert page.inner_text("[data-testid=error]") == ""
+    label = page.locator("[data-testid=time]")
+    assert label.get_attribute("data-tensors") == label.get_attribute("data-baseline")
+    with page.expect_download() as download_info:
+        page.click("[data-testid=download]")
+    with Image.open(download_info.value.path()) as result:
+        assert result.size == (6000, 4000)

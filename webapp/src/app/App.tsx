@@ -25,14 +25,6 @@ const forcedThreads = query.has('threads') ? Number(query.get('threads')) : unde
 const forcedTile = query.has('tile') ? Number(query.get('tile')) : undefined;
 const startModel = query.get('model') ?? 'default';
 
-function imageUrl(image: ImageData): string {
-  const canvas = document.createElement('canvas');
-  canvas.width = image.width;
-  canvas.height = image.height;
-  canvas.getContext('2d')!.putImageData(image, 0, 0);
-  return canvas.toDataURL();
-}
-
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
   const [modelName, setModelName] = useState(startModel);
@@ -86,7 +78,12 @@ export function App() {
     setResult(null);
     try {
       const image = await decodeImage(file);
-      setSource({ name: file.name, image, url: imageUrl(image) });
+      // The file itself is the "before" picture (the <img> applies EXIF orientation
+      // too): re-encoding a 24 MP image just to show it would cost seconds and memory.
+      setSource((previous) => {
+        if (previous) URL.revokeObjectURL(previous.url);
+        return { name: file.name, image, url: URL.createObjectURL(file) };
+      });
       setSigma(Math.round(estimateSigma(image.data, image.width, image.height).auto));
     } catch (e) {
       setSource(null);
@@ -118,6 +115,10 @@ export function App() {
         onProgress: (done, total) => setProgress({ done, total }),
       });
       const png = await encodePng(out.image);
+      setResult((previous) => {
+        if (previous) URL.revokeObjectURL(previous.url);
+        return null;
+      });
       setResult({ url: URL.createObjectURL(png), name: resultName(source.name), ms: out.elapsedMs, tensors: out.numTensors });
     } catch (e) {
       if (!(e instanceof CancelledError)) setError(`Denoising failed: ${(e as Error).message}`);
