@@ -75,3 +75,17 @@ def test_tiles_in_the_page_equal_the_whole_image(session, server_url: str, small
     whole = denoise_in_page(session, server_url, "backend=wasm&model=fast", path)
     tiled = denoise_in_page(session, server_url, "backend=wasm&model=fast&tile=16", path)
     assert np.abs(whole.astype(int) - tiled.astype(int)).max() <= 1
+
+
+def test_a_lost_webgl_context_mid_image_finishes_on_wasm(
+    session, server_url: str, small_noisy
+) -> None:  # noqa: ANN001
+    path, noisy = small_noisy
+    got = denoise_in_page(
+        session, server_url, "backend=webgl&model=fast&tile=16&lose-context-after=2", path
+    )
+    page = session.page
+    assert page.get_attribute("[data-testid=backend]", "data-backend") == "wasm"
+    assert "webgl failed" in page.inner_text("[data-testid=notice]")
+    assert page.inner_text("[data-testid=error]") == ""
+    assert psnr_uint8(keras_fast(noisy), got) >= 45

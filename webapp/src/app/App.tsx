@@ -24,6 +24,7 @@ const forcedThreads = query.has('threads') ? Number(query.get('threads')) : unde
 /** ?tile=N forces the tile size; ?model=NAME picks the starting model. */
 const forcedTile = query.has('tile') ? Number(query.get('tile')) : undefined;
 const startModel = query.get('model') ?? 'default';
+const loseContextAfterTiles = query.has('lose-context-after') ? Number(query.get('lose-context-after')) : undefined;
 
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
@@ -31,6 +32,7 @@ export function App() {
   const [denoiser, setDenoiser] = useState<Denoiser | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [error, setError] = useState('');
+  const [notice, setNotice] = useState('');
   const [source, setSource] = useState<{ name: string; image: ImageData; url: string } | null>(null);
   const [sigma, setSigma] = useState(15);
   const [progress, setProgress] = useState({ done: 0, total: 0 });
@@ -54,10 +56,12 @@ export function App() {
       wasmBase: new URL('wasm/', base).href,
       backend: forcedBackend,
       threads: forcedThreads,
+      loseContextAfterTiles,
     })
       .then((d) => {
         created = d;
         if (!alive) return d.dispose();
+        d.onBackendChange = (_backend, reason) => setNotice(`The graphics backend failed mid-image: ${reason}.`);
         setDenoiser(d);
         setStatus('ready');
       })
@@ -185,6 +189,11 @@ export function App() {
         )}
       </p>
 
+      {notice && (
+        <p data-testid="notice" role="status">
+          {notice}
+        </p>
+      )}
       <div role="alert" data-testid="error" className="error">
         {error}
       </div>

@@ -102,14 +102,21 @@ export interface ChosenBackend {
   skipped: string[];
 }
 
-/** Start the first usable backend; `forced` skips the detection (tests, embedders). */
-export async function chooseBackend(
-  wasmBase: string,
-  forced?: BackendName,
-  threads?: number,
-): Promise<ChosenBackend> {
+export interface BackendRequest {
+  /** Use this backend only (tests, embedders): no detection, no fallback. */
+  forced?: BackendName;
+  /** WASM threads (default: one per core when cross-origin isolated). */
+  threads?: number;
+  /** Only consider backends after this one in BACKEND_ORDER (falling back). */
+  after?: BackendName;
+}
+
+/** Start the first usable backend of BACKEND_ORDER (or the forced one). */
+export async function chooseBackend(wasmBase: string, request: BackendRequest = {}): Promise<ChosenBackend> {
   const skipped: string[] = [];
-  for (const name of forced ? [forced] : BACKEND_ORDER) {
+  const { forced, threads, after } = request;
+  const order = forced ? [forced] : BACKEND_ORDER.slice(after ? BACKEND_ORDER.indexOf(after) + 1 : 0);
+  for (const name of order) {
     const reason = forced ? null : await skipReason(name);
     if (reason) {
       skipped.push(`${name}: ${reason}`);
@@ -121,4 +128,11 @@ export async function chooseBackend(
     skipped.push(`${name}: failed to start`);
   }
   throw new Error(`No backend could start (${skipped.join('; ')})`);
+}
+
+/** The WebGL context of the active backend, if it is WebGL. */
+export function webglContext(): WebGLRenderingContext | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const gpgpu = (tf.backend() as unknown as { gpgpu?: { gl: WebGLRenderingContext } }).gpgpu;
+  return gpgpu?.gl ?? null;
 }

@@ -13,6 +13,8 @@ export interface DenoiserOptions {
   backend?: BackendName;
   /** WASM threads (default: all cores when cross-origin isolated, else 1). */
   threads?: number;
+  /** Test hook: lose the WebGL context after this many tiles. */
+  loseContextAfterTiles?: number;
 }
 
 export interface DenoiseOptions {
@@ -42,8 +44,11 @@ type Pending = {
 };
 
 export class Denoiser {
-  readonly backend: BackendName;
-  readonly threads: number;
+  /** The backend in use; it changes if one fails mid-image and work moves on. */
+  backend: BackendName;
+  threads: number;
+  /** Called when work moved to another backend, with the reason. */
+  onBackendChange?: (backend: BackendName, reason: string) => void;
   readonly warmupMs: number;
   readonly card: ModelCard;
   /** Tensors alive in the worker once the model is loaded: the leak baseline. */
@@ -107,6 +112,12 @@ export class Denoiser {
 
   private receive(reply: WorkerReply): void {
     if (reply.type === 'loaded') return;
+    if (reply.type === 'backend') {
+      this.backend = reply.backend;
+      this.threads = reply.threads;
+      this.onBackendChange?.(reply.backend, reply.reason);
+      return;
+    }
     const pending = reply.id === undefined ? undefined : this.pending.get(reply.id);
     if (!pending || reply.id === undefined) return;
     if (reply.type === 'progress') {

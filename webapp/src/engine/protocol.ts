@@ -13,7 +13,15 @@ export interface ModelCard {
 }
 
 export type WorkerRequest =
-  | { type: 'load'; modelUrl: string; wasmBase: string; backend?: BackendName; threads?: number }
+  | {
+      type: 'load';
+      modelUrl: string;
+      wasmBase: string;
+      backend?: BackendName;
+      threads?: number;
+      /** Test hook: lose the WebGL context after this many tiles. */
+      loseContextAfterTiles?: number;
+    }
   | {
       type: 'denoise';
       id: number;
@@ -35,6 +43,8 @@ export type WorkerReply =
       numTensors: number;
     }
   | { type: 'progress'; id: number; done: number; total: number; elapsedMs: number }
+  /** The backend failed mid-image (context lost, out of memory): work moved on. */
+  | { type: 'backend'; id: number; backend: BackendName; threads: number; reason: string }
   | {
       type: 'result';
       id: number;

@@ -1,10 +1,12 @@
 /**
  * The worker that owns TF.js: loads the model once, warms it up, and denoises images
- * tile by tile, reporting progress and honouring cancel between tiles.
+ * tile by tile, reporting progress and honouring cancel between tiles. If the backend
+ * fails mid-image (a lost WebGL context, running out of memory), the model moves to
+ * the next backend and the image finishes there.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { chooseBackend } from './backend';
+import { chooseBackend, webglContext } from './backend';
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
 import { contextPixels, textureTileLimit } from './tiling';
@@ -14,7 +16,9 @@ const DEFAULT_TILE: Record<BackendName, number> = { webgpu: 1024, webgl: 1024, w
 let model: GraphModel | null = null;
 let card: ModelCard | null = null;
 let backend: BackendName = 'cpu';
+let threads = 1;
 let tileLimit = Infinity;
+let loadRequest: Extract<WorkerRequest, { type: 'load' }> | null = null;
 /** Widest activation of our architectures (channels at full resolution x 1, deeper levels are smaller). */
 const WIDEST_CHANNELS = 32;
 const cancelled = new Set<number>();
@@ -22,11 +26,12 @@ const cancelled = new Set<number>();
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
   (self as unknown as Worker).postMessage(reply, transfer);
 
-async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<void> {
-  const { modelUrl, wasmBase } = request;
-  const chosen = await chooseBackend(wasmBase, request.backend, request.threads);
+/** Start a backend, load the card and model on it and warm it up; returns warm-up ms. */
+async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?: BackendName): Promise<number> {
+  const chosen = await chooseBackend(request.wasmBase, { forced: after ? undefined : request.backend, threads: request.threads, after });
   backend = chosen.name;
-  const base = new URL(modelUrl, self.location.href);
+  threads = chosen.threads;
+  const base = new URL(request.modelUrl, self.location.href);
   const cardResponse = await fetch(new URL('denoiser.json', base));
   if (!cardResponse.ok) throw new Error(`model card missing at ${cardResponse.url}`);
   card = (await cardResponse.json()) as ModelCard;
@@ -46,29 +51,49 @@ async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<
   const warm = tf.tidy(() => model!.execute(tf.zeros([1, side, side, 4])) as tf.Tensor);
   await warm.data();
   warm.dispose();
-  post({
-    type: 'loaded',
-    backend,
-    threads: chosen.threads,
-    warmupMs: performance.now() - start,
-    card,
-    numTensors: tf.memory().numTensors,
-  });
+  return performance.now() - start;
+}
+
+async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<void> {
+  loadRequest = request;
+  const warmupMs = await startOn(request);
+  post({ type: 'loaded', backend, threads, warmupMs, card: card!, numTensors: tf.memory().numTensors });
+}
+
+/** Run one tile; on a backend failure move to the next backend and run it there. */
+async function runTileWithFallback(id: number, input: Float32Array, h: number, w: number, tilesDone: number): Promise<Float32Array> {
+  for (;;) {
+    try {
+      const loaded = model!;
+      const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
+      let values: Float32Array;
+      try {
+        values = (await output.data()) as Float32Array;
+      } finally {
+        output.dispose();
+      }
+      const gl = webglContext();
+      if (gl && loadRequest?.loseContextAfterTiles === tilesDone + 1) {
+        gl.getExtension('WEBGL_lose_context')?.loseContext();
+      }
+      if (gl?.isContextLost()) throw new Error('the WebGL context was lost');
+      return values;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!loadRequest || backend === 'cpu') throw error;
+      const failed = backend;
+      await startOn(loadRequest, failed);
+      post({ type: 'backend', id, backend, threads, reason: `${failed} failed (${message}); continued on ${backend}` });
+    }
+  }
 }
 
 async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Promise<void> {
   if (!model || !card) throw new Error('no model loaded');
-  const loaded = model;
   const { id, width, height, pixels, sigma } = request;
   const start = performance.now();
-  const runTile = async (input: Float32Array, h: number, w: number): Promise<Float32Array> => {
-    const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
-    try {
-      return (await output.data()) as Float32Array;
-    } finally {
-      output.dispose();
-    }
-  };
+  let tilesDone = 0;
+  const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
   const out = await denoiseTiled(pixels, width, height, card, runTile, {
     sigma,
     tileSize: Math.min(request.tileSize ?? DEFAULT_TILE[backend], tileLimit),
