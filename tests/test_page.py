@@ -326,3 +326,73 @@ def test_a_24_megapixel_photo_completes_on_wasm(session, server_url: str, tmp_pa
         page.click("[data-testid=download]")
     with Image.open(download_info.value.path()) as result:
         assert result.size == (6000, 4000)
+
+
+def test_usable_at_360_px_and_by_keyboard(browser, server_url: str) -> None:  # noqa: ANN001
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        page = context.new_page()
+        page.goto(server_url + "/")
+        wait_until_ready(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        reached = set()
+        for _ in range(12):
+            page.keyboard.press("Tab")
+            reached.add(page.evaluate("document.activeElement.dataset.testid || ''"))
+        assert {"file-input", "model", "strength"} <= reached
+        for testid in ("file-input", "model", "strength"):
+            label = page.locator(f"[data-testid={testid}]").evaluate(
+                "e => e.labels && e.labels.length ? e.labels[0].textContent : ''"
+            )
+            assert label.strip(), testid
+    finally:
+        context.close()
+
+
+def test_exif_orientation_is_applied(session, server_url: str, tmp_path: Path) -> None:
+    photo = synthetic_photo((120, 80))  # landscape pixels...
+    exif = Image.Exif()
+    exif[0x0112] = 6  # ...shown rotated 90 degrees: portrait
+    path = tmp_path / "phone.jpg"
+    Image.fromarray(photo).save(path, quality=95, exif=exif)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    out = denoise_file(page, path)
+    assert out.shape[:2] == (120, 80)
+
+
+def test_a_text_file_is_not_an_image(session, server_url: str, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(notes))
+    page.wait_for_selector("[data-testid=error]:has-text('not an image')")
+
+
+@pytest.mark.parametrize("how", ["drop", "paste"])
+def test_drop_and_paste_take_an_image(session, server_url: str, tmp_path: Path, how: str) -> None:
+    path, _, noisy = noisy_png(tmp_path)
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    data = list(path.read_bytes())
+    page.evaluate(
+        """([bytes, how]) => {
+            const file = new File([new Uint8Array(bytes)], 'dropped.png', {type: 'image/png'});
+            const transfer = new DataTransfer();
+            transfer.items.add(file);
+            if (how === 'drop') {
+                document.querySelector('.drop').dispatchEvent(
+                    new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));
+            } else {
+                window.dispatchEvent(new ClipboardEvent('paste', {clipboardData: transfer}));
+            }
+        }""",
+        [data, how],
+    )
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    assert page.get_attribute("[data-testid=download]", "download") == "dropped-denoised.png"

@@ -35,7 +35,7 @@ export function App() {
   const [notice, setNotice] = useState('');
   const [source, setSource] = useState<{ name: string; image: ImageData; url: string } | null>(null);
   const [sigma, setSigma] = useState(15);
-  const [progress, setProgress] = useState({ done: 0, total: 0 });
+  const [progress, setProgress] = useState({ done: 0, total: 0, etaMs: 0 });
   const [result, setResult] = useState<{ url: string; name: string; ms: number; tensors: number } | null>(null);
   const abort = useRef<AbortController | null>(null);
 
@@ -109,14 +109,14 @@ export function App() {
     setError('');
     setResult(null);
     setStatus('running');
-    setProgress({ done: 0, total: 0 });
+    setProgress({ done: 0, total: 0, etaMs: 0 });
     abort.current = new AbortController();
     try {
       const out = await denoiser.denoise(source.image, {
         sigma,
         tileSize: forcedTile,
         signal: abort.current.signal,
-        onProgress: (done, total) => setProgress({ done, total }),
+        onProgress: (done, total, elapsedMs) => setProgress({ done, total, etaMs: (elapsedMs / done) * (total - done) }),
       });
       const png = await encodePng(out.image);
       setResult((previous) => {
@@ -174,7 +174,12 @@ export function App() {
       </section>
 
       <p className="status">
-        <progress data-testid="progress" max={progress.total || 1} value={progress.done} />{' '}
+        <progress data-testid="progress" max={progress.total || 1} value={progress.done} aria-label="Progress" />{' '}
+        {status === 'running' && progress.total > 0 && (
+          <span data-testid="eta">
+            {progress.done}/{progress.total} tiles, about {Math.ceil(progress.etaMs / 1000)} s left{' '}
+          </span>
+        )}
         <span data-testid="backend" data-backend={denoiser?.backend ?? ''} data-threads={denoiser?.threads ?? 0}>
           {status === 'loading'
             ? 'Loading the model and warming up…'
