@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 import training.models.unet  # noqa: F401  (registers the custom layers)
+from tests.conftest import denoise_through_ui
 from tests.test_page import synthetic_photo
 from training import card
 from training.inference import denoise_rgb
@@ -39,13 +40,8 @@ def denoise_in_page(session, server_url: str, query: str, image: Path) -> np.nda
         assert time.monotonic() < deadline, "the engine did not start"
         assert not page.inner_text("[data-testid=error]"), page.inner_text("[data-testid=error]")
         time.sleep(0.2)
-    page.set_input_files("[data-testid=file-input]", str(image))
-    page.locator("[data-testid=strength]").fill(str(SIGMA))
-    page.click("[data-testid=denoise]")
-    page.wait_for_selector("[data-testid=download]", timeout=180_000)
-    with page.expect_download() as download:
-        page.click("[data-testid=download]")
-    return np.asarray(Image.open(download.value.path()).convert("RGB"))
+    download = denoise_through_ui(page, image, SIGMA)
+    return np.asarray(Image.open(download.path()).convert("RGB"))
 
 
 def keras_fast(noisy: np.ndarray) -> np.ndarray:

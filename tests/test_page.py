@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.conftest import wait_until_ready
+from tests.conftest import denoise_through_ui, wait_until_ready
 from training.metrics import psnr_uint8
 
 SIGMA = 25
@@ -102,13 +102,7 @@ def test_denoise_through_the_ui_matches_keras(session, server_url: str, tmp_path
     page = session.page
     page.goto(server_url + "/")
     wait_until_ready(page)
-    page.set_input_files("[data-testid=file-input]", str(path))
-    page.locator("[data-testid=strength]").fill(str(SIGMA))
-    page.click("[data-testid=denoise]")
-    page.wait_for_selector("[data-testid=download]", timeout=120_000)
-    with page.expect_download() as download_info:
-        page.click("[data-testid=download]")
-    download = download_info.value
+    download = denoise_through_ui(page, path, SIGMA)
     assert download.suggested_filename == "holiday photo-denoised.png"
     browser_out = np.asarray(Image.open(download.path()).convert("RGB"))
 
@@ -206,13 +200,7 @@ def test_cancel_mid_image_then_the_next_image_is_right(
     assert page.locator("[data-testid=download]").count() == 0
     assert page.inner_text("[data-testid=error]") == ""
 
-    page.set_input_files("[data-testid=file-input]", str(small))
-    page.locator("[data-testid=strength]").fill(str(SIGMA))
-    page.click("[data-testid=denoise]")
-    page.wait_for_selector("[data-testid=download]", timeout=120_000)
-    with page.expect_download() as download_info:
-        page.click("[data-testid=download]")
-    out = np.asarray(Image.open(download_info.value.path()).convert("RGB"))
+    out = np.asarray(Image.open(denoise_through_ui(page, small, SIGMA).path()).convert("RGB"))
     assert out.shape == clean.shape
     assert psnr_uint8(clean, out) > psnr_uint8(clean, noisy) + 5
     label = page.locator("[data-testid=time]")
@@ -236,12 +224,7 @@ def test_compare_view_zooms_and_wipes(session, server_url: str, tmp_path: Path) 
 
 
 def denoise_file(page, path: Path) -> np.ndarray:  # noqa: ANN001
-    page.set_input_files("[data-testid=file-input]", str(path))
-    page.click("[data-testid=denoise]")
-    page.wait_for_selector("[data-testid=download]", timeout=120_000)
-    with page.expect_download() as download_info:
-        page.click("[data-testid=download]")
-    return np.asarray(Image.open(download_info.value.path()))
+    return np.asarray(Image.open(denoise_through_ui(page, path).path()))
 
 
 def test_gray_stays_gray_alpha_untouched_and_16_bit_accepted(
