@@ -50,6 +50,18 @@ describe('estimateSigma', () => {
     }
   });
 
+  it('reads independent noise in each colour channel as that sigma', () => {
+    const w = 256;
+    const px = image(w, w, new Float32Array(w * w));
+    const [r, g, b] = [whiteNoise(w, w, 20, 1), whiteNoise(w, w, 20, 2), whiteNoise(w, w, 20, 3)];
+    for (let i = 0; i < w * w; i++) {
+      px[4 * i] += r[i];
+      px[4 * i + 1] += g[i];
+      px[4 * i + 2] += b[i];
+    }
+    expect(Math.abs(estimateSigma(px, w, w).auto - 20) / 20).toBeLessThan(0.1);
+  });
+
   it('does not collapse on correlated noise', () => {
     const w = 256;
     const noise = blurred(whiteNoise(w, w, 30, 3), w, w);
@@ -69,6 +81,18 @@ describe('estimateSigma', () => {
       }
     const est = estimateSigma(px, w, w);
     expect(Math.abs(est.auto - 10) / 10).toBeLessThan(0.15);
+  });
+
+  it('is not fooled by clipped (saturated) areas', () => {
+    const w = 256;
+    const noise = whiteNoise(w, w, 25, 9);
+    const px = image(w, w, noise);
+    for (let i = 0; i < (w * w) / 2; i++) {
+      const v = 245 + noise[i]; // a bright sky: its noise is clipped at 255
+      px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = v;
+    }
+    const est = estimateSigma(px, w, w);
+    expect(Math.abs(est.auto - 25) / 25).toBeLessThan(0.12);
   });
 
   it('reads a clean smooth image as nearly noiseless', () => {

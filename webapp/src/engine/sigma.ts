@@ -9,6 +9,10 @@
  *   the finest band then sees only a fraction of it (a white-noise estimator reads
  *   sigma 0.3-1 on photos whose noise RMS is 2-6). The same estimate on a 2x averaged
  *   copy, rescaled to per-pixel white-noise terms, keeps most of correlated noise.
+ * Each colour channel is measured on its own (the model's sigma is per channel; luma
+ * would average independent channel noise down by a third) and the median taken.
+ * Blocks with more than 5 % of their pixels at 0 or 255 are left out: clipping
+ * flattens noise, and saturated sky or shadow would pass for the quietest area.
  * Auto strength is the larger of the two. On real photos it reads correlated noise at
  * about its RMS and errs high on heavily textured images; users move the slider.
  */
@@ -22,64 +26,82 @@ export interface SigmaEstimate {
   auto: number;
 }
 
-const MAX_SAMPLES = 1 << 21;
+const MAX_SAMPLES = 1 << 20;
+const MAX_CLIPPED_SHARE = 0.05;
 const BLOCK = 8;
 const QUANTILE = 0.1;
 /** RMS of 64 Gaussian samples at its 10th percentile, as a fraction of sigma. */
 const QUANTILE_BIAS = 0.889;
 
-/** Sigma from the quietest blocks of the diagonal Haar band of a w x h plane. */
-function quietBlockSigma(plane: Float32Array, w: number, h: number): number {
+/**
+ * Sigma from the quietest blocks of the diagonal Haar band of a w x h plane; pixels
+ * flagged in `clipped` (same layout) keep their block out.
+ */
+function quietBlockSigma(plane: Float32Array, clipped: Uint8Array, w: number, h: number): number {
   const bw = Math.floor(w / 2 / BLOCK);
   const bh = Math.floor(h / 2 / BLOCK);
-  if (bw < 1 || bh < 1) return 0;
-  const energies = new Float32Array(bw * bh);
+  const energies: number[] = [];
   for (let by = 0; by < bh; by++) {
     for (let bx = 0; bx < bw; bx++) {
       let sum = 0;
+      let clippedCount = 0;
       for (let y = 0; y < BLOCK; y++) {
         for (let x = 0; x < BLOCK; x++) {
           const i = 2 * (by * BLOCK + y) * w + 2 * (bx * BLOCK + x);
+          clippedCount += clipped[i] + clipped[i + 1] + clipped[i + w] + clipped[i + w + 1];
           const d = (plane[i] - plane[i + 1] - plane[i + w] + plane[i + w + 1]) / 2;
           sum += d * d;
         }
       }
-      energies[by * bw + bx] = sum / (BLOCK * BLOCK);
+      if (clippedCount <= MAX_CLIPPED_SHARE * 4 * BLOCK * BLOCK) energies.push(sum / (BLOCK * BLOCK));
     }
   }
-  const sorted = energies.sort();
-  return Math.sqrt(sorted[Math.floor(QUANTILE * (sorted.length - 1))]) / QUANTILE_BIAS;
+  if (energies.length === 0) return 0;
+  energies.sort((a, b) => a - b);
+  return Math.sqrt(energies[Math.floor(QUANTILE * (energies.length - 1))]) / QUANTILE_BIAS;
 }
 
-function halve(plane: Float32Array, w: number, h: number): [Float32Array, number, number] {
+function halve(plane: Float32Array, clipped: Uint8Array, w: number, h: number): [Float32Array, Uint8Array, number, number] {
   const hw = w >> 1;
   const hh = h >> 1;
   const out = new Float32Array(hw * hh);
+  const outClipped = new Uint8Array(hw * hh);
   for (let y = 0; y < hh; y++) {
     for (let x = 0; x < hw; x++) {
       const i = 2 * y * w + 2 * x;
       out[y * hw + x] = (plane[i] + plane[i + 1] + plane[i + w] + plane[i + w + 1]) / 4;
+      outClipped[y * hw + x] = (clipped[i] + clipped[i + 1] + clipped[i + w] + clipped[i + w + 1]) >= 2 ? 1 : 0;
     }
   }
-  return [out, hw, hh];
+  return [out, outClipped, hw, hh];
 }
 
-/** Estimate the noise of RGBA pixels (luma of a centre crop of at most ~2 MP). */
+const median3 = (a: number, b: number, c: number): number => Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+
+/** Estimate the noise of RGBA pixels (each channel of a centre crop of at most ~1 MP). */
 export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: number): SigmaEstimate {
   const scale = Math.min(1, Math.sqrt(MAX_SAMPLES / (width * height)));
   const cw = Math.max(1, Math.floor(width * scale));
   const ch = Math.max(1, Math.floor(height * scale));
   const x0 = (width - cw) >> 1;
   const y0 = (height - ch) >> 1;
-  const plane = new Float32Array(cw * ch);
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      const p = ((y0 + y) * width + x0 + x) * 4;
-      plane[y * cw + x] = 0.299 * pixels[p] + 0.587 * pixels[p + 1] + 0.114 * pixels[p + 2];
+  const fine: number[] = [];
+  const coarse: number[] = [];
+  for (let channel = 0; channel < 3; channel++) {
+    const plane = new Float32Array(cw * ch);
+    const clipped = new Uint8Array(cw * ch);
+    for (let y = 0; y < ch; y++) {
+      for (let x = 0; x < cw; x++) {
+        const v = pixels[((y0 + y) * width + x0 + x) * 4 + channel];
+        plane[y * cw + x] = v;
+        clipped[y * cw + x] = v === 0 || v === 255 ? 1 : 0;
+      }
     }
+    fine.push(quietBlockSigma(plane, clipped, cw, ch));
+    const [half, halfClipped, hw, hh] = halve(plane, clipped, cw, ch);
+    coarse.push(2 * quietBlockSigma(half, halfClipped, hw, hh)); // averaging 4 pixels halves white noise
   }
-  const fine = quietBlockSigma(plane, cw, ch);
-  const [half, hw, hh] = halve(plane, cw, ch);
-  const coarse = 2 * quietBlockSigma(half, hw, hh); // averaging 4 pixels halves white noise
-  return { fine, coarse, auto: Math.min(75, Math.max(fine, coarse)) };
+  const f = median3(fine[0], fine[1], fine[2]);
+  const c = median3(coarse[0], coarse[1], coarse[2]);
+  return { fine: f, coarse: c, auto: Math.min(75, Math.max(f, c)) };
 }
