@@ -207,3 +207,85 @@ def test_evaluation_noise_is_seeded_and_unclipped() -> None:
     assert a.min() < 0  # not clipped
     assert not np.array_equal(a, seeded_gaussian_noise(clean, 25, "y.png"))
     assert a.std() * 255 == pytest.approx(25, rel=0.05)
+
+
+def test_training_runs_under_a_distribution_strategy(image_folder: Path, tmp_path: Path) -> None:
+    argv = [
+        "--arch",
+        "fast",
+        "--data",
+        str(image_folder),
+        "--val",
+        str(image_folder),
+        "--val-count",
+        "1",
+        "--val-size",
+        "32",
+        "--patch-size",
+        "32",
+        "--batch-size",
+        "2",
+        "--steps-per-epoch",
+        "2",
+        "--epochs",
+        "1",
+        "--strategy",
+        "mirrored",
+        "--out",
+        str(tmp_path / "out"),
+        "--workdir",
+        str(tmp_path / "run"),
+    ]
+    assert train.main(argv) == 0
+    assert (tmp_path / "out" / card.KERAS_NAME).is_file()
+    assert any((tmp_path / "run" / "logs").rglob("*tfevents*"))  # TensorBoard logs
+
+
+def test_evaluate_writes_the_table_the_grid_and_the_card(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    photos = tmp_path / "my-photos"
+    photos.mkdir()
+    from tests.test_page import synthetic_photo
+
+    for i in range(2):
+        Image.fromarray(synthetic_photo((96, 80), seed=i)).save(photos / f"p{i}.png")
+    model_dir = tmp_path / "fast"
+    shutil.copytree(root / "models/fast", model_dir)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "training.evaluate",
+            str(model_dir),
+            "--datasets",
+            str(photos),
+            "--sigmas",
+            "25",
+            "--cbm3d-limit",
+            "1",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--docs",
+            str(tmp_path / "docs"),
+            "--update-card",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    table = (tmp_path / "docs/evaluation.md").read_text()
+    assert "| noisy |" in table and "| CBM3D |" in table and "| fast |" in table
+    assert Image.open(tmp_path / "docs/evaluation.png").size[0] == 4 * 96 + 3 * 4
+    evaluation = card.read_card(model_dir)["evaluation"]
+    scores = evaluation["my-photos"]["25"]
+    assert (
+        scores["images"] == 2
+        and scores["psnr"] > evaluation["noisy"]["my-photos"]["25"]["psnr"] + 5
+    )
+    assert any((tmp_path / "cache").rglob("*.png"))  # CBM3D results cached

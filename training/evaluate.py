@@ -88,9 +88,10 @@ def crop_grid(rows: list[list[np.ndarray]], path: Path, size: int = 128) -> None
         for image in row:
             rgb = np.repeat(image[..., None], 3, -1) if image.ndim == 2 else image
             h, w = rgb.shape[:2]
-            top, left = (h - size) // 2, (w - size) // 2
-            cells.append(rgb[top : top + size, left : left + size])
-            cells.append(np.full((size, 4, 3), 255, np.uint8))
+            side_h, side_w = min(size, h), min(size, w)
+            top, left = (h - side_h) // 2, (w - side_w) // 2
+            cells.append(rgb[top : top + side_h, left : left + side_w])
+            cells.append(np.full((side_h, 4, 3), 255, np.uint8))
         tiles.append(np.concatenate(cells[:-1], axis=1))
         tiles.append(np.full((4, tiles[-1].shape[1], 3), 255, np.uint8))
     Image.fromarray(np.concatenate(tiles[:-1], axis=0)).save(path)
@@ -236,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
             model_card["evaluation"] = {
                 "protocol": "seeded float Gaussian noise, unclipped input, uint8 PSNR/SSIM",
                 **results[folder.name],
+                "noisy": results["noisy"],
                 **({"CBM3D": results["CBM3D"]} if "CBM3D" in results else {}),
             }
             card.write_card(folder, model_card)
