@@ -20,7 +20,7 @@ def shard_path() -> str:
 
 
 def hashed_asset() -> str:
-    return "/assets/" + next((STATIC / "assets").glob("index-*.js")).name
+    return "/assets/" + next((STATIC / "assets").glob("main-*.js")).name
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS"])

@@ -51,8 +51,9 @@ MIME_TYPES = {
     ".svg": "image/svg+xml",
 }
 # Vite names build outputs name-HASH.ext: their content never changes under a name.
+# Models, wasm and the widget with the chunks it imports (assets/) are for other sites too.
 HASHED_ASSET = re.compile(r"^assets/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$")
-EMBEDDABLE = re.compile(r"^(models/|widget/)|\.wasm$")
+EMBEDDABLE = re.compile(r"^(models/|widget/|assets/)|\.wasm$")
 
 
 class MissingBuildError(RuntimeError):

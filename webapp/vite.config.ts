@@ -60,6 +60,14 @@ export default defineConfig({
     emptyOutDir: false, // static/models is committed; scripts/clean-static.mjs clears the rest
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
+    rollupOptions: {
+      // Two entry points, one engine: the page, and the widget under a fixed name.
+      input: { main: resolve('index.html'), widget: resolve('src/widget/index.ts') },
+      preserveEntrySignatures: 'exports-only',
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'widget' ? 'widget/denoise-widget.js' : 'assets/[name]-[hash].js'),
+      },
+    },
     // TF.js starts each WASM thread by re-evaluating its module factory's source text
     // (Function.prototype.toString) in a fresh worker; a minifier that renames the
     // names that source refers to breaks every thread ('e is not defined') and

@@ -3,6 +3,19 @@
  * protocol into promises, progress callbacks and AbortSignal cancellation.
  */
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
+import workerUrl from './worker.ts?worker&url';
+
+/**
+ * The engine's worker. A page may only start a worker from its own origin, so when the
+ * engine is embedded from another origin (the widget) a one-line same-origin blob
+ * module imports the real worker script, which the server makes CORS-readable.
+ */
+export function startWorker(): Worker {
+  const url = new URL(workerUrl, import.meta.url);
+  if (url.origin === self.location.origin) return new Worker(url, { type: 'module' });
+  const trampoline = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(trampoline), { type: 'module' });
+}
 
 export interface DenoiserOptions {
   /** URL of the web model folder (holds model.json and denoiser.json). */
@@ -67,7 +80,7 @@ export class Denoiser {
 
   /** Start a worker, choose a backend, load and warm up the model. */
   static create(options: DenoiserOptions, worker?: Worker): Promise<Denoiser> {
-    const w = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    const w = worker ?? startWorker();
     return new Promise((resolve, reject) => {
       w.onmessage = (event: MessageEvent<WorkerReply>) => {
         const reply = event.data;

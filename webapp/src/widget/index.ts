@@ -1,0 +1,222 @@
+/**
+ * The embeddable denoiser: one ES module that other sites load with a script tag.
+ * It finds the worker, the wasm files and the models relative to its own URL, so it
+ * works from any origin or path, and it runs the same engine as the page.
+ *
+ *   <script type="module" src="https://APP/widget/denoise-widget.js"></script>
+ *   <denoise-image model="default" strength="auto" src="photo.jpg"></denoise-image>
+ *
+ *   import { createDenoiser } from 'https://APP/widget/denoise-widget.js';
+ *   const blob = await (await createDenoiser()).denoise(file, { strength: 20 });
+ */
+import { Denoiser } from '../engine/client';
+import { decodeImage, encodePng } from '../engine/image';
+import type { BackendName } from '../engine/protocol';
+import { estimateSigma } from '../engine/sigma';
+
+const APP_ROOT = new URL('../', import.meta.url);
+
+export interface CreateOptions {
+  /** A model name under the app's models/ or the URL of a web model folder. */
+  model?: string;
+  backend?: BackendName;
+}
+
+export interface WidgetDenoiseOptions {
+  /** 'auto' (estimate from the image) or sigma on the 0-255 scale. */
+  strength?: number | 'auto';
+  tileSize?: number;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface WidgetDenoiser {
+  readonly backend: BackendName;
+  readonly threads: number;
+  /** Denoise an image (Blob/File or ImageBitmap) and get the PNG. */
+  denoise(image: Blob | ImageBitmap, options?: WidgetDenoiseOptions): Promise<Blob>;
+}
+
+export function modelUrl(model: string): string {
+  const isUrl = model.includes('/') || model.includes(':');
+  const url = isUrl ? new URL(model.endsWith('/') ? model : `${model}/`, document.baseURI) : new URL(`models/${model}/`, APP_ROOT);
+  return url.href;
+}
+
+/** One engine per model and backend, shared by every widget on the page. */
+const engines = new Map<string, Promise<Denoiser>>();
+
+function engineFor(options: CreateOptions): Promise<Denoiser> {
+  const url = modelUrl(options.model ?? 'default');
+  const key = `${url}|${options.backend ?? ''}`;
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = Denoiser.create({ modelUrl: url, wasmBase: new URL('wasm/', APP_ROOT).href, backend: options.backend });
+    engine.catch(() => engines.delete(key));
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+async function pixelsOf(image: Blob | ImageBitmap): Promise<ImageData> {
+  if (image instanceof Blob) return decodeImage(image);
+  const canvas = new OffscreenCanvas(image.width, image.height);
+  const context = canvas.getContext('2d')!;
+  context.drawImage(image, 0, 0);
+  return context.getImageData(0, 0, image.width, image.height);
+}
+
+export async function createDenoiser(options: CreateOptions = {}): Promise<WidgetDenoiser> {
+  const engine = await engineFor(options);
+  return {
+    get backend() {
+      return engine.backend;
+    },
+    get threads() {
+      return engine.threads;
+    },
+    async denoise(image, opts = {}) {
+      const pixels = await pixelsOf(image);
+      const strength = opts.strength ?? 'auto';
+      const sigma = strength === 'auto' ? Math.round(estimateSigma(pixels.data, pixels.width, pixels.height).auto) : strength;
+      const result = await engine.denoise(pixels, {
+        sigma,
+        tileSize: opts.tileSize,
+        signal: opts.signal,
+        onProgress: opts.onProgress,
+      });
+      return encodePng(result.image);
+    },
+  };
+}
+
+const STYLE = `
+:host { display: inline-block; font: inherit; color: var(--denoise-color, inherit); }
+.drop { border: 2px dashed var(--denoise-accent, #1a5fd0); border-radius: var(--denoise-radius, 8px); padding: 1rem; display: grid; gap: .5rem; }
+img { max-width: 100%; display: block; }
+.error { color: var(--denoise-error-color, #a00); }
+`;
+
+/** `<denoise-image model strength src tile-size backend>`: see docs/embedding.md. */
+export class DenoiseImageElement extends HTMLElement {
+  static observedAttributes = ['src'];
+  private readonly root: ShadowRoot;
+  private controller: AbortController | null = null;
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: 'open' });
+    this.root.innerHTML = `<style>${STYLE}</style>
+      <label class="drop" part="drop">Choose or drop an image to denoise
+        <input type="file" accept="image/*" part="input"></label>
+      <progress part="progress" max="1" value="0"></progress>
+      <span part="backend" class="backend"></span>
+      <img part="result" alt="Denoised image" hidden>
+      <div part="error" class="error" role="alert"></div>`;
+    const input = this.root.querySelector('input')!;
+    input.addEventListener('change', () => input.files?.[0] && void this.denoise(input.files[0]).catch(() => {}));
+    const drop = this.root.querySelector('.drop')!;
+    drop.addEventListener('dragover', (e) => e.preventDefault());
+    drop.addEventListener('drop', (e) => {
+      e.preventDefault();
+      const file = (e as DragEvent).dataTransfer?.files[0];
+      if (file) void this.denoise(file).catch(() => {});
+    });
+  }
+
+  get model(): string {
+    return this.getAttribute('model') ?? 'default';
+  }
+  set model(value: string) {
+    this.setAttribute('model', value);
+  }
+  get strength(): number | 'auto' {
+    const value = this.getAttribute('strength') ?? 'auto';
+    return value === 'auto' ? 'auto' : Number(value);
+  }
+  set strength(value: number | 'auto') {
+    this.setAttribute('strength', String(value));
+  }
+  get src(): string {
+    return this.getAttribute('src') ?? '';
+  }
+  set src(value: string) {
+    this.setAttribute('src', value);
+  }
+  get tileSize(): number | undefined {
+    return this.hasAttribute('tile-size') ? Number(this.getAttribute('tile-size')) : undefined;
+  }
+  set tileSize(value: number | undefined) {
+    if (value === undefined) this.removeAttribute('tile-size');
+    else this.setAttribute('tile-size', String(value));
+  }
+  get backend(): BackendName | undefined {
+    return (this.getAttribute('backend') as BackendName | null) ?? undefined;
+  }
+  set backend(value: BackendName | undefined) {
+    if (value === undefined) this.removeAttribute('backend');
+    else this.setAttribute('backend', value);
+  }
+
+  attributeChangedCallback(name: string, _old: string | null, value: string | null): void {
+    if (name === 'src' && value) void this.denoiseUrl(value);
+  }
+
+  /** Stop the image in progress. */
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  /** Denoise a file or blob; resolves to the PNG and fires the element's events. */
+  async denoise(image: Blob): Promise<Blob> {
+    const error = this.root.querySelector('.error')!;
+    const progress = this.root.querySelector('progress')!;
+    error.textContent = '';
+    this.controller?.abort();
+    const controller = (this.controller = new AbortController());
+    const start = performance.now();
+    try {
+      const denoiser = await createDenoiser({ model: this.model, backend: this.backend });
+      this.root.querySelector('.backend')!.textContent = `on ${denoiser.backend}${denoiser.backend === 'wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`;
+      this.dataset.backend = denoiser.backend;
+      const blob = await denoiser.denoise(image, {
+        strength: this.strength,
+        tileSize: this.tileSize,
+        signal: controller.signal,
+        onProgress: (done, total) => {
+          progress.max = total;
+          progress.value = done;
+          this.dispatchEvent(new CustomEvent('denoise-progress', { detail: { done, total } }));
+        },
+      });
+      const img = this.root.querySelector('img')!;
+      if (img.src) URL.revokeObjectURL(img.src);
+      img.src = URL.createObjectURL(blob);
+      img.hidden = false;
+      this.dispatchEvent(new CustomEvent('denoise-done', { detail: { blob, elapsedMs: performance.now() - start } }));
+      return blob;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      error.textContent = message;
+      this.dispatchEvent(new CustomEvent('denoise-error', { detail: { message } }));
+      throw e;
+    }
+  }
+
+  private async denoiseUrl(src: string): Promise<void> {
+    let blob: Blob;
+    try {
+      const response = await fetch(new URL(src, document.baseURI));
+      if (!response.ok) throw new Error(`Could not load ${src}: HTTP ${response.status}`);
+      blob = await response.blob();
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.root.querySelector('.error')!.textContent = message;
+      this.dispatchEvent(new CustomEvent('denoise-error', { detail: { message } }));
+      return;
+    }
+    await this.denoise(blob).catch(() => {});
+  }
+}
+
+if (!customElements.get('denoise-image')) customElements.define('denoise-image', DenoiseImageElement);
