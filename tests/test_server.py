@@ -102,10 +102,11 @@ def test_embeddable_files_are_readable_cross_origin(server_url: str, path: str) 
     assert headers["access-control-allow-origin"] == "*"
 
 
-def test_page_itself_is_not_cross_origin_readable(server_url: str) -> None:
+def test_page_can_be_framed_but_is_not_cors_readable(server_url: str) -> None:
     headers = raw_request(server_url, "GET", "/").headers
     assert "access-control-allow-origin" not in headers
-    assert headers["cross-origin-resource-policy"] == "same-origin"
+    assert headers["cross-origin-resource-policy"] == "cross-origin"
+    assert "frame-ancestors *" in headers["content-security-policy"]
 
 
 @pytest.mark.parametrize(

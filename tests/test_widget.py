@@ -170,3 +170,18 @@ def test_a_bad_src_fires_denoise_error_and_the_element_stays_usable(
     assert "not an image" in wait_for(page, "text")
     page.evaluate("document.getElementById('missing').src = 'noisy.png'")
     assert len(wait_for(page, "missingDone")) > 0
+
+
+def test_the_page_works_in_an_iframe_of_another_origin(session, server_url, host) -> None:  # noqa: ANN001
+    host_url, folder = host
+    (folder / "frame.html").write_text(
+        f'<!doctype html><iframe src="{server_url}/" width="900" height="700"></iframe>'
+    )
+    page = session.page
+    page.goto(f"{host_url}/frame.html")
+    frame = page.frame_locator("iframe")
+    frame.locator("[data-testid=backend][data-backend=wasm]").wait_for(timeout=120_000)
+    frame.locator("[data-testid=file-input]").set_input_files(str(folder / "noisy.png"))
+    frame.locator("[data-testid=denoise]").click()
+    frame.locator("[data-testid=download]").wait_for(timeout=120_000)
+    assert frame.locator("[data-testid=error]").inner_text() == ""

@@ -37,7 +37,9 @@ CSP = "; ".join(
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'none'",
-        "frame-ancestors 'self'",
+        # Any site may frame the page (the iframe way of embedding it); it has nothing to
+        # click-jack: no account, no upload, no state beyond the user's own image.
+        "frame-ancestors *",
     ]
 )
 MIME_TYPES = {
@@ -119,7 +121,8 @@ def create_app(static_dir: Path | str | None = None, check: bool = True) -> Flas
         headers["Referrer-Policy"] = "no-referrer"
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         headers["Cross-Origin-Embedder-Policy"] = "require-corp"
-        headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        # Public static files: readable (and frameable) by a cross-origin isolated host.
+        headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
         return response
 
     return app
