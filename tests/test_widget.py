@@ -185,3 +185,35 @@ def test_the_page_works_in_an_iframe_of_another_origin(session, server_url, host
     frame.locator("[data-testid=denoise]").click()
     frame.locator("[data-testid=download]").wait_for(timeout=120_000)
     assert frame.locator("[data-testid=error]").inner_text() == ""
+
+
+def test_cancel_stops_the_element_and_it_denoises_again(session, server_url, host) -> None:  # noqa: ANN001
+    host_url, folder = host
+    from tests.test_page import synthetic_photo
+
+    Image.fromarray(synthetic_photo((320, 240), seed=4)).save(folder / "big.png")
+    (folder / "cancel.html").write_text(
+        host_page(
+            server_url,
+            """
+<denoise-image id="c" strength="20" tile-size="64"></denoise-image>""",
+            """
+const c = document.getElementById('c');
+c.addEventListener('denoise-progress', (e) => {
+  window.results.progress = e.detail;
+  if (!window.results.cancelled) { window.results.cancelled = true; c.cancel(); }
+});
+c.addEventListener('denoise-error', (e) => { window.results.error = e.detail.message; });
+c.addEventListener('denoise-done', async (e) => { window.results.done = await bytes(e.detail.blob); });
+window.go = async (name) => c.denoise(await (await fetch(name)).blob()).catch(() => {});""",
+        )
+    )
+    page = session.page
+    page.goto(f"{host_url}/cancel.html")
+    page.wait_for_function("() => typeof window.go === 'function'")
+    page.evaluate("window.go('big.png')")
+    assert "cancelled" in wait_for(page, "error")
+    assert page.evaluate("window.results.done") is None
+    assert page.evaluate("window.results.progress.total") > 4
+    page.evaluate("window.go('noisy.png')")
+    assert len(wait_for(page, "done")) > 0
