@@ -205,7 +205,10 @@ c.addEventListener('denoise-progress', (e) => {
 });
 c.addEventListener('denoise-error', (e) => { window.results.error = e.detail.message; });
 c.addEventListener('denoise-done', async (e) => { window.results.done = await bytes(e.detail.blob); });
-window.go = async (name) => c.denoise(await (await fetch(name)).blob()).catch(() => {});""",
+window.go = async (name) => {
+  await customElements.whenDefined('denoise-image');  // the module may still be loading
+  return c.denoise(await (await fetch(name)).blob()).catch(() => {});
+};""",
         )
     )
     page = session.page
