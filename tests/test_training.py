@@ -140,6 +140,27 @@ def test_a_few_steps_lower_the_loss() -> None:
     assert after < 0.7 * before
 
 
+def tiny_run(image_folder: Path, tmp_path: Path, *flags: str) -> list[str]:
+    """Command-line arguments for a seconds-long training run of `fast` on tiny data."""
+    return [
+        "--arch",
+        "fast",
+        "--data",
+        str(image_folder),
+        "--val",
+        str(image_folder),
+        "--val-size",
+        "32",
+        "--patch-size",
+        "32",
+        "--out",
+        str(tmp_path / "out"),
+        "--workdir",
+        str(tmp_path / "run"),
+        *flags,
+    ]
+
+
 class StopAt(keras.callbacks.Callback):
     """Simulates a killed run: raises at the start of a given epoch."""
 
@@ -153,30 +174,18 @@ class StopAt(keras.callbacks.Callback):
 
 
 def test_resume_continues_from_where_it_stopped(image_folder: Path, tmp_path: Path) -> None:
-    argv = [
-        "--arch",
-        "fast",
-        "--data",
-        str(image_folder),
-        "--val",
-        str(image_folder),
+    argv = tiny_run(
+        image_folder,
+        tmp_path,
         "--val-count",
         "2",
-        "--val-size",
-        "32",
-        "--patch-size",
-        "32",
         "--batch-size",
         "4",
         "--steps-per-epoch",
         "3",
         "--epochs",
         "4",
-        "--out",
-        str(tmp_path / "out"),
-        "--workdir",
-        str(tmp_path / "run"),
-    ]
+    )
     with pytest.raises(KeyboardInterrupt):
         train.main(argv, extra_callbacks=[StopAt(2)])
     history = (tmp_path / "run/history.csv").read_text().splitlines()
@@ -210,19 +219,11 @@ def test_evaluation_noise_is_seeded_and_unclipped() -> None:
 
 
 def test_training_runs_under_a_distribution_strategy(image_folder: Path, tmp_path: Path) -> None:
-    argv = [
-        "--arch",
-        "fast",
-        "--data",
-        str(image_folder),
-        "--val",
-        str(image_folder),
+    argv = tiny_run(
+        image_folder,
+        tmp_path,
         "--val-count",
         "1",
-        "--val-size",
-        "32",
-        "--patch-size",
-        "32",
         "--batch-size",
         "2",
         "--steps-per-epoch",
@@ -231,11 +232,7 @@ def test_training_runs_under_a_distribution_strategy(image_folder: Path, tmp_pat
         "1",
         "--strategy",
         "mirrored",
-        "--out",
-        str(tmp_path / "out"),
-        "--workdir",
-        str(tmp_path / "run"),
-    ]
+    )
     assert train.main(argv) == 0
     assert (tmp_path / "out" / card.KERAS_NAME).is_file()
     assert any((tmp_path / "run" / "logs").rglob("*tfevents*"))  # TensorBoard logs
