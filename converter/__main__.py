@@ -8,6 +8,7 @@ Any problem: one line on stderr, exit code 2, nothing half-written.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -62,8 +63,6 @@ def convert(args: argparse.Namespace) -> Path:
         export.replace_folder(staging, target)
     finally:
         if staging.exists():
-            import shutil
-
             shutil.rmtree(staging)
     export.update_index(args.out)
     size = export.folder_bytes(target)

@@ -21,10 +21,10 @@ PARITY_SIGMA = 25.0
 MAX_LOSS_DB = {"float32": 0.0, "float16": 0.05, "uint8": 0.2}
 
 
-def parity_images(count: int = 4, size: int = 128) -> list[tuple[str, np.ndarray]]:
+def parity_images(multiple: int, count: int = 4, size: int = 128) -> list[tuple[str, np.ndarray]]:
     """Fixed clean crops: CBSD68's first images if present, else seeded smooth images."""
     if data.DEFAULT_VAL_DIR.is_dir():
-        return data.validation_crops(data.DEFAULT_VAL_DIR, count, size, 8)
+        return data.validation_crops(data.DEFAULT_VAL_DIR, count, size, multiple)
     rng = np.random.default_rng(1234)
     images = []
     for i in range(count):
@@ -56,19 +56,15 @@ def quantized_copy(model: keras.Model, quantize: str) -> keras.Model:
 
 def psnr_change(model: keras.Model, quantize: str, multiple: int, halo: int) -> tuple[float, float]:
     """(mean PSNR of the Keras model, change caused by quantization) on the fixed crops."""
-    web = quantized_copy(model, quantize)
-    base, after = [], []
-    for name, clean in parity_images():
-        noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
-        base.append(
-            psnr_uint8(
-                clean,
-                to_uint8(denoise_rgb(model, noisy, PARITY_SIGMA, multiple=multiple, halo=halo)),
-            )
-        )
-        after.append(
-            psnr_uint8(
-                clean, to_uint8(denoise_rgb(web, noisy, PARITY_SIGMA, multiple=multiple, halo=halo))
-            )
-        )
-    return float(np.mean(base)), float(np.mean(after) - np.mean(base))
+    images = parity_images(multiple)
+
+    def mean_psnr(candidate: keras.Model) -> float:
+        scores = []
+        for name, clean in images:
+            noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
+            out = denoise_rgb(candidate, noisy, PARITY_SIGMA, multiple=multiple, halo=halo)
+            scores.append(psnr_uint8(clean, to_uint8(out)))
+        return float(np.mean(scores))
+
+    base = mean_psnr(model)
+    return base, mean_psnr(quantized_copy(model, quantize)) - base

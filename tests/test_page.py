@@ -157,9 +157,7 @@ def test_works_offline_after_one_visit(session, server_url: str, tmp_path: Path)
         wait_until_ready(page)
         assert page.evaluate("navigator.serviceWorker.controller !== null")
         assert page.evaluate("crossOriginIsolated") is True  # headers came from the cache too
-        page.set_input_files("[data-testid=file-input]", str(path))
-        page.click("[data-testid=denoise]")
-        page.wait_for_selector("[data-testid=download]", timeout=120_000)
+        denoise_through_ui(page, path)
         assert page.inner_text("[data-testid=error]") == ""
     finally:
         session.context.set_offline(False)

@@ -26,6 +26,10 @@ const forcedTile = query.has('tile') ? Number(query.get('tile')) : undefined;
 const startModel = query.get('model') ?? 'default';
 const loseContextAfterTiles = query.has('lose-context-after') ? Number(query.get('lose-context-after')) : undefined;
 
+function revoke(url: string | undefined): void {
+  if (url) URL.revokeObjectURL(url);
+}
+
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
   const [modelName, setModelName] = useState(startModel);
@@ -84,16 +88,19 @@ export function App() {
       const image = await decodeImage(file);
       // The file itself is the "before" picture (the <img> applies EXIF orientation
       // too): re-encoding a 24 MP image just to show it would cost seconds and memory.
-      setSource((previous) => {
-        if (previous) URL.revokeObjectURL(previous.url);
-        return { name: file.name, image, url: URL.createObjectURL(file) };
-      });
+      setSource({ name: file.name, image, url: URL.createObjectURL(file) });
       setSigma(Math.round(estimateSigma(image.data, image.width, image.height).auto));
     } catch (e) {
       setSource(null);
       setError((e as Error).message);
     }
   }, []);
+
+  // Each object URL lives as long as the picture that shows it.
+  const sourceUrl = source?.url;
+  const resultUrl = result?.url;
+  useEffect(() => () => revoke(sourceUrl), [sourceUrl]);
+  useEffect(() => () => revoke(resultUrl), [resultUrl]);
 
   useEffect(() => {
     const onPaste = (event: ClipboardEvent) => {
@@ -119,10 +126,6 @@ export function App() {
         onProgress: (done, total, elapsedMs) => setProgress({ done, total, etaMs: (elapsedMs / done) * (total - done) }),
       });
       const png = await encodePng(out.image);
-      setResult((previous) => {
-        if (previous) URL.revokeObjectURL(previous.url);
-        return null;
-      });
       setResult({ url: URL.createObjectURL(png), name: resultName(source.name), ms: out.elapsedMs, tensors: out.numTensors });
     } catch (e) {
       if (!(e instanceof CancelledError)) setError(`Denoising failed: ${(e as Error).message}`);
