@@ -153,6 +153,16 @@ def test_architectures_convert_only_when_local() -> None:
     # The shipped architectures themselves hold no whole-image layer.
     from converter.checks import GLOBAL_LAYERS
 
-    for arch in models.ARCHITECTURES:
+    for arch in models.SHIPPABLE:
         names = {type(layer).__name__ for layer in models.build(arch).layers}
         assert not names & set(GLOBAL_LAYERS)
+
+
+def test_the_undercomplete_autoencoder_is_refused_for_the_page(tmp_path: Path) -> None:
+    # Its dense bottleneck sees the whole window: tiles of a photo would disagree.
+    model = models.build("undercomplete")
+    folder = tmp_path / "undercomplete"
+    folder.mkdir()
+    model.save(folder / "model.keras")
+    card.write_card(folder, card.describe(model, "undercomplete"))
+    assert_refused(tmp_path, folder, "depends on the whole image")

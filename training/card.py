@@ -25,12 +25,17 @@ CONTRACT = {
 SIGMA_RANGE = (0.0, 75.0)
 
 
-def macs_per_pixel(arch: str, probe_size: int = 64) -> float:
-    """Multiply-accumulates of all convolutions, per input pixel."""
-    model = models.build(arch, input_size=probe_size)
+def macs_per_pixel(
+    arch: str, probe_size: int = 64, options: models.AutoencoderOptions | None = None
+) -> float:
+    """Multiply-accumulates of all convolutions and dense layers, per input pixel."""
+    probe_size = models.fixed_input_size(arch, options) or probe_size
+    model = models.build(arch, input_size=probe_size, options=options)
     total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Conv2DTranspose):
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, keras.layers.Dense):
+            total += layer.kernel.shape[0] * layer.kernel.shape[1]
+        elif isinstance(layer, keras.layers.Conv2DTranspose):
             _, height, width, cin = layer.input.shape
             kh, kw = layer.kernel_size
             total += height * width * cin * layer.filters * kh * kw
@@ -41,7 +46,7 @@ def macs_per_pixel(arch: str, probe_size: int = 64) -> float:
     return total / probe_size**2
 
 
-def receptive_halo(arch: str) -> int:
+def receptive_halo(arch: str, options: models.AutoencoderOptions | None = None) -> int:
     """Pixels of context per side that the output at a point can depend on.
 
     Measured, not derived by hand: with every kernel positive, biases zero and a zero
@@ -49,9 +54,12 @@ def receptive_halo(arch: str) -> int:
     exactly the pixels whose output depends on it. The impulse is tried at every
     phase of the downsampling grid; the widest spread wins.
     """
-    multiple = models.size_multiple(arch)
-    model = models.build(arch)
-    for layer in model.layers:
+    fixed = models.fixed_input_size(arch, options)
+    if fixed:
+        return fixed  # dense layers: every output pixel sees the whole window
+    multiple = models.size_multiple(arch, options)
+    model = models.build(arch, options=options)
+    for layer in model._flatten_layers(include_self=False):
         for weight in layer.weights:
             value = np.full(weight.shape, 0.0 if "bias" in weight.path else 1.0, np.float32)
             if "bias" not in weight.path:
@@ -74,14 +82,18 @@ def receptive_halo(arch: str) -> int:
         side *= 2
 
 
-def describe(model: keras.Model, arch: str) -> dict[str, Any]:
-    """The architecture part of a card."""
+def describe(
+    model: keras.Model, arch: str, options: models.AutoencoderOptions | None = None
+) -> dict[str, Any]:
+    """The architecture part of a card; `input_size` only for fixed-size networks."""
+    fixed = models.fixed_input_size(arch, options)
     return {
         "architecture": arch,
         "parameters": int(model.count_params()),
-        "macs_per_pixel": round(macs_per_pixel(arch)),
-        "size_multiple": models.size_multiple(arch),
-        "halo": receptive_halo(arch),
+        "macs_per_pixel": round(macs_per_pixel(arch, options=options)),
+        "size_multiple": models.size_multiple(arch, options),
+        "halo": receptive_halo(arch, options),
+        **({"input_size": fixed} if fixed else {}),
         "sigma_range": list(SIGMA_RANGE),
         "contract": CONTRACT,
     }

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from training import card, data
 from training.inference import denoise_any
@@ -58,10 +58,16 @@ def ssim_uint8(reference: np.ndarray, estimate: np.ndarray) -> float:
     return float(tf.image.ssim(tf.constant(ref), tf.constant(est), max_val=255))
 
 
-def read_clean(path: Path, mode: str) -> np.ndarray:
-    """uint8 `[H, W, 3]` for colour sets, `[H, W]` for gray ones."""
+def read_clean(path: Path, mode: str, crop: int | None = None) -> np.ndarray:
+    """uint8 `[H, W, 3]` for colour sets, `[H, W]` for gray ones; `crop`: the centre
+    `crop` x `crop` square (or less, for a smaller image)."""
     with Image.open(path) as image:
-        return np.asarray(image.convert("RGB" if mode == "rgb" else "L"), np.uint8)
+        clean = np.asarray(image.convert("RGB" if mode == "rgb" else "L"), np.uint8)
+    if crop:
+        height, width = clean.shape[:2]
+        top, left = max(0, (height - crop) // 2), max(0, (width - crop) // 2)
+        clean = clean[top : top + crop, left : left + crop]
+    return clean
 
 
 def cbm3d(noisy: np.ndarray, sigma: float, cache: Path) -> np.ndarray:
@@ -112,6 +118,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--sigmas", type=float, nargs="+", default=[15.0, 25.0, 50.0])
     p.add_argument("--limit", type=int, default=None, help="images per dataset")
+    p.add_argument("--crop", type=int, default=None, help="evaluate centre crops of this side")
     p.add_argument(
         "--cbm3d-limit",
         type=int,
@@ -134,11 +141,15 @@ def dataset_folder(name: str) -> tuple[str, Path, str]:
     return folder.name, folder, "rgb"
 
 
-def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
-    """results[method][dataset][sigma] = {psnr, ssim, images}."""
+Results = dict[str, dict[str, dict[str, dict]]]
+
+
+def evaluate(args: argparse.Namespace) -> tuple[Results, list[list[np.ndarray]]]:
+    """(results[method][dataset][sigma] = {psnr, ssim, images}, picture grid rows: per
+    sigma, the first image of the first dataset as noisy | CBM3D | models... | clean)."""
     import keras
 
-    import training.models.unet  # noqa: F401  (registers the custom layers)
+    import training.models  # noqa: F401  (registers the custom layers)
 
     loaded = {
         folder.name: (
@@ -147,22 +158,27 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
         )
         for folder in args.models
     }
-    results: dict[str, dict[str, dict[str, dict]]] = {}
+    results: Results = {}
     grid_rows: list[list[np.ndarray]] = []
     for name in args.datasets:
         label, folder, mode = dataset_folder(name)
-        files = data.image_files(folder)[: args.limit]
-        if not files:
-            raise SystemExit(f"error: no image in {folder}")
+        cache_label = f"{label}-crop{args.crop}" if args.crop else label
+        cleans = []
+        for path in data.image_files(folder)[: args.limit]:
+            try:
+                cleans.append((path, read_clean(path, mode, args.crop)))
+            except (UnidentifiedImageError, OSError) as error:
+                log.warning("skipping %s: not a readable image (%s)", path, error)
+        if not cleans:
+            raise SystemExit(f"error: no readable image in {folder}")
         for sigma in args.sigmas:
             scores: dict[str, Scores] = {}
-            for index, path in enumerate(files):
-                clean = read_clean(path, mode)
+            for index, (path, clean) in enumerate(cleans):
                 noisy = seeded_gaussian_noise(clean / 255.0, sigma, path.name)
                 scores.setdefault("noisy", Scores()).add(clean, to_uint8(noisy))
                 row = [to_uint8(noisy)]
                 if index < args.cbm3d_limit:
-                    cached = args.cache / label / f"{sigma:g}" / f"{path.stem}.png"
+                    cached = args.cache / cache_label / f"{sigma:g}" / f"{path.stem}.png"
                     result = cbm3d(noisy, sigma, cached)
                     scores.setdefault("CBM3D", Scores()).add(clean, result)
                     row.append(result)
@@ -173,6 +189,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
                         sigma,
                         multiple=model_card["size_multiple"],
                         halo=model_card["halo"],
+                        input_size=model_card.get("input_size"),
                     )
                     out = to_uint8(out)
                     scores.setdefault(model_name, Scores()).add(clean, out)
@@ -184,12 +201,10 @@ def evaluate(args: argparse.Namespace) -> dict[str, dict[str, dict[str, dict]]]:
             log.info(
                 "%s sigma %g: %s", label, sigma, {m: s.summary()["psnr"] for m, s in scores.items()}
             )
-    args.docs.mkdir(parents=True, exist_ok=True)
-    crop_grid(grid_rows, args.docs / "evaluation.png")
-    return results
+    return results, grid_rows
 
 
-def markdown_table(results: dict[str, dict[str, dict[str, dict]]]) -> str:
+def markdown_table(results: Results) -> str:
     """Rows: method; columns: dataset x sigma; cells: PSNR / SSIM (images)."""
     columns = sorted(
         {(d, s) for m in results.values() for d, ss in m.items() for s in ss},
@@ -217,16 +232,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     start = time.perf_counter()
-    results = evaluate(args)
+    results, grid_rows = evaluate(args)
+    args.docs.mkdir(parents=True, exist_ok=True)
+    crop_grid(grid_rows, args.docs / "evaluation.png")
     table = markdown_table(results)
     text = (
         "# Evaluation\n\nPSNR (dB) / SSIM on uint8, (images). Float Gaussian noise seeded "
         "per image and σ, noisy input unclipped, output clipped and rounded. CBM3D is the "
         "`bm3d` package with the true σ.\n\n"
         f"Command: `python -m training.evaluate {' '.join(str(m) for m in args.models)} "
-        f"--cbm3d-limit {args.cbm3d_limit}`"
+        f"--cbm3d-limit {args.cbm3d_limit}"
         + (f" --limit {args.limit}" if args.limit else "")
-        + f" ({time.perf_counter() - start:.0f} s on this machine)\n\n{table}\n\n"
+        + (f" --crop {args.crop}" if args.crop else "")
+        + f"` ({time.perf_counter() - start:.0f} s on this machine)\n\n{table}\n\n"
         "![noisy | CBM3D | models | clean](evaluation.png)\n"
     )
     (args.docs / "evaluation.md").write_text(text)

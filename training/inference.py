@@ -5,6 +5,9 @@ every side, plus whatever the right and bottom edges need to reach the multiple;
 output is cropped back. This is the engine's whole-image computation (one tile), so
 Keras and web results are comparable pixel for pixel, borders included. Evaluation,
 the converter's parity checks and the tests all go through it.
+
+Networks with a fixed input size (the undercomplete autoencoder's dense bottleneck)
+cannot take the whole image: they run on overlapping windows instead.
 """
 
 from __future__ import annotations
@@ -22,10 +25,57 @@ def context_pixels(halo: int, multiple: int) -> int:
     return math.ceil(max(0, halo) / multiple) * multiple
 
 
-def denoise_rgb(
-    model: keras.Model, noisy: np.ndarray, sigma: float, *, multiple: int, halo: int
+def denoise_windows(
+    model: keras.Model, noisy: np.ndarray, sigma: float, size: int, batch: int = 64
 ) -> np.ndarray:
-    """Float `[H, W, 3]` noisy RGB in [0, 1] -> unclipped clean estimate, same shape."""
+    """Run a fixed-size network on `size` windows overlapping by half, blended with a
+    Hann window (the weights of half-overlapping Hann windows sum to a constant, so no
+    seams). Written by hand: Keras has no overlap-add inference helper."""
+    height, width = noisy.shape[:2]
+    stride = size // 2
+
+    def padded_length(length: int) -> int:
+        return size + math.ceil(max(0, length + 2 * stride - size) / stride) * stride
+
+    pad_h, pad_w = padded_length(height), padded_length(width)
+    padded = np.pad(
+        noisy,
+        ((stride, pad_h - height - stride), (stride, pad_w - width - stride), (0, 0)),
+        mode="symmetric",
+    )
+    corners = [
+        (y, x)
+        for y in range(0, pad_h - size + 1, stride)
+        for x in range(0, pad_w - size + 1, stride)
+    ]
+    window = np.outer(np.hanning(size + 2)[1:-1], np.hanning(size + 2)[1:-1])[..., None]
+    total = np.zeros((pad_h, pad_w, 3), np.float64)
+    weight = np.zeros((pad_h, pad_w, 1), np.float64)
+    for start in range(0, len(corners), batch):
+        chunk = corners[start : start + batch]
+        tiles = np.stack([padded[y : y + size, x : x + size] for y, x in chunk])
+        out = np.asarray(model(with_sigma_map(tiles, sigma), training=False))
+        for (y, x), tile in zip(chunk, out, strict=True):
+            total[y : y + size, x : x + size] += tile * window
+            weight[y : y + size, x : x + size] += window
+    result = total / weight
+    return result[stride : stride + height, stride : stride + width].astype(np.float32)
+
+
+def denoise_rgb(
+    model: keras.Model,
+    noisy: np.ndarray,
+    sigma: float,
+    *,
+    multiple: int,
+    halo: int,
+    input_size: int | None = None,
+) -> np.ndarray:
+    """Float `[H, W, 3]` noisy RGB in [0, 1] -> unclipped clean estimate, same shape.
+
+    `input_size`: the network's fixed window (from the card), None for any size."""
+    if input_size:
+        return denoise_windows(model, noisy, sigma, input_size)
     height, width = noisy.shape[:2]
     pad = context_pixels(halo, multiple)
     bottom = math.ceil((height + 2 * pad) / multiple) * multiple - height - pad
@@ -36,10 +86,17 @@ def denoise_rgb(
 
 
 def denoise_any(
-    model: keras.Model, noisy: np.ndarray, sigma: float, *, multiple: int, halo: int
+    model: keras.Model,
+    noisy: np.ndarray,
+    sigma: float,
+    *,
+    multiple: int,
+    halo: int,
+    input_size: int | None = None,
 ) -> np.ndarray:
     """Like denoise_rgb, but a gray `[H, W]` image goes in replicated and comes out averaged."""
+    shape = {"multiple": multiple, "halo": halo, "input_size": input_size}
     if noisy.ndim == 2:
         rgb = np.repeat(noisy[..., None], 3, axis=-1)
-        return denoise_rgb(model, rgb, sigma, multiple=multiple, halo=halo).mean(axis=-1)
-    return denoise_rgb(model, noisy, sigma, multiple=multiple, halo=halo)
+        return denoise_rgb(model, rgb, sigma, **shape).mean(axis=-1)
+    return denoise_rgb(model, noisy, sigma, **shape)

@@ -23,8 +23,9 @@ import keras
 import numpy as np
 
 from training import card, data, models
+from training.inference import denoise_rgb
 from training.metrics import psnr_metric, psnr_uint8, to_uint8
-from training.noise import SyntheticNoise, seeded_gaussian_noise, with_sigma_map
+from training.noise import SyntheticNoise, seeded_gaussian_noise
 
 log = logging.getLogger("training.train")
 VAL_SIGMA = 25.0
@@ -33,7 +34,10 @@ VAL_SIGMA = 25.0
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m training.train",
-        description="Train a convolutional denoising autoencoder (residual U-Net).",
+        description=(
+            "Train a convolutional denoising autoencoder: the shipped residual U-Nets "
+            "(default, fast) or a classic autoencoder (undercomplete, sparse, vae)."
+        ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     p.add_argument(
@@ -52,6 +56,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--val-count", type=int, default=16, help="validation images used")
     p.add_argument("--val-size", type=int, default=192, help="validation centre-crop side")
     p.add_argument("--arch", choices=models.ARCHITECTURES, default="default")
+    family = p.add_argument_group("classic autoencoders (see docs/autoencoders.md)")
+    family.add_argument(
+        "--bottleneck", type=int, default=10, help="undercomplete: numbers in the code"
+    )
+    family.add_argument(
+        "--sparsity", choices=("l1", "kl"), default="l1", help="sparse: the code penalty"
+    )
+    family.add_argument(
+        "--sparsity-weight", type=float, default=1e-3, help="sparse: weight of the penalty"
+    )
+    family.add_argument(
+        "--sparsity-target",
+        type=float,
+        default=0.05,
+        help="sparse, kl: target mean activation rho",
+    )
+    family.add_argument(
+        "--beta", type=float, default=0.01, help="vae: weight of the KL term (1: plain ELBO)"
+    )
     p.add_argument(
         "--out",
         type=Path,
@@ -87,8 +110,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         default=None,
         metavar="MODEL_DIR",
-        help="start from a trained model's weights (same architecture)",
+        help="initialise from a trained model: its encoder layers (two-stage training), "
+        "or every layer with --init-layers all (fine-tuning)",
     )
+    p.add_argument("--init-layers", choices=("encoder", "all"), default="encoder")
     p.add_argument(
         "--mixed-precision",
         choices=("off", "bf16", "fp16"),
@@ -118,6 +143,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.out = args.out or Path("models") / args.arch
     args.workdir = args.workdir or Path("runs") / args.arch
+    args.options = models.AutoencoderOptions(
+        bottleneck=args.bottleneck,
+        input_size=args.patch_size,
+        sparsity=args.sparsity,
+        sparsity_weight=args.sparsity_weight,
+        sparsity_target=args.sparsity_target,
+        beta=args.beta,
+    )
     return args
 
 
@@ -147,9 +180,15 @@ class ValidationPSNR(keras.callbacks.Callback):
     Listed before ModelCheckpoint so that the checkpoint can monitor it.
     """
 
-    def __init__(self, denoiser: keras.Model, crops: list[tuple[str, np.ndarray]]) -> None:
+    def __init__(
+        self,
+        denoiser: keras.Model,
+        crops: list[tuple[str, np.ndarray]],
+        input_size: int | None = None,
+    ) -> None:
         super().__init__()
         self.denoiser = denoiser
+        self.input_size = input_size
         self.pairs: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"rgb": [], "gray": []}
         for name, crop in crops:
             gray = to_uint8(crop @ data.LUMA / 255.0)
@@ -157,14 +196,16 @@ class ValidationPSNR(keras.callbacks.Callback):
                 noisy = seeded_gaussian_noise(clean / 255.0, VAL_SIGMA, name)
                 if kind == "gray":
                     noisy = np.repeat(noisy[..., None], 3, axis=-1)
-                self.pairs[kind].append((clean, with_sigma_map(noisy, VAL_SIGMA)[None]))
+                self.pairs[kind].append((clean, noisy))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         means = {}
         for kind, pairs in self.pairs.items():
             scores = []
-            for clean, x in pairs:
-                out = np.asarray(self.denoiser(x, training=False))[0]
+            for clean, noisy in pairs:
+                out = denoise_rgb(
+                    self.denoiser, noisy, VAL_SIGMA, multiple=1, halo=0, input_size=self.input_size
+                )
                 scores.append(psnr_uint8(clean, to_uint8(out.mean(-1) if kind == "gray" else out)))
             means[kind] = float(np.mean(scores))
         if logs is not None:
@@ -179,15 +220,18 @@ class ValidationPSNR(keras.callbacks.Callback):
 
 def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Model, keras.Model]:
     """(denoiser, trainer): the trainer puts the noise layer in front of the denoiser."""
-    denoiser = models.build(args.arch)
+    denoiser = models.build(args.arch, options=args.options, seed=args.seed)
     if args.init_from:
-        import training.models.unet  # noqa: F401  (registers the custom layers)
-
-        start = keras.saving.load_model(args.init_from / card.KERAS_NAME)
-        denoiser.set_weights(start.get_weights())
+        copied = copy_layers(
+            keras.saving.load_model(args.init_from / card.KERAS_NAME),
+            denoiser,
+            encoder_only=args.init_layers == "encoder",
+        )
+        log.info("initialised %d layers from %s: %s", len(copied), args.init_from, copied)
+    side = models.fixed_input_size(args.arch, args.options)
     trainer = keras.Sequential(
         [
-            keras.Input((None, None, 3)),
+            keras.Input((side, side, 3)),
             SyntheticNoise(args.sigma_max, args.quantized_fraction, seed=args.seed),
             denoiser,
         ],
@@ -198,11 +242,39 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
     )
     trainer.compile(
         optimizer=keras.optimizers.Adam(schedule),
-        loss=keras.losses.MeanAbsoluteError(),
+        loss=models.reconstruction_loss(args.arch),
         metrics=[psnr_metric],
         jit_compile="auto",
     )
     return denoiser, trainer
+
+
+def copy_layers(source: keras.Model, target: keras.Model, encoder_only: bool) -> list[str]:
+    """Copy the weights of `target`'s layers (its encoder ones, or all) from the layers of
+    `source` with the same name and weight shapes; the names of those copied.
+
+    Two-stage training: an autoencoder trained on clean images lends its encoder to
+    the denoiser. A model with nothing to lend is an error, not a silent no-op.
+    """
+    copied = []
+    for layer in target.layers:
+        if not layer.weights or (encoder_only and not models.is_encoder_layer(layer.name)):
+            continue
+        try:
+            origin = source.get_layer(layer.name)
+        except ValueError:
+            continue
+        if [w.shape for w in origin.weights] != [w.shape for w in layer.weights]:
+            log.warning("--init-from: %s has other shapes there, left as initialised", layer.name)
+            continue
+        layer.set_weights(origin.get_weights())
+        copied.append(layer.name)
+    if not copied:
+        raise SystemExit(
+            f"error: --init-from: no {'encoder ' if encoder_only else ''}layer of "
+            f"{source.name} matches {target.name} by name and shape"
+        )
+    return copied
 
 
 def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa: ANN201
@@ -238,13 +310,15 @@ def calibrate_epochs(args: argparse.Namespace, images: list[np.ndarray]) -> int:
     return epochs
 
 
-def float32_copy(denoiser: keras.Model, arch: str) -> keras.Model:
+def float32_copy(
+    denoiser: keras.Model, arch: str, options: models.AutoencoderOptions | None = None
+) -> keras.Model:
     """The same weights in a network built under the float32 policy (bf16/fp16 graphs
     do not convert to TF.js)."""
     policy = keras.mixed_precision.global_policy()
     keras.mixed_precision.set_global_policy("float32")
     try:
-        copy = models.build(arch)
+        copy = models.build(arch, options=options)
     finally:
         keras.mixed_precision.set_global_policy(policy)
     copy.set_weights([np.asarray(w, np.float32) for w in denoiser.get_weights()])
@@ -268,7 +342,7 @@ def main(
     try:
         images = data.load_images(args.data, min_size=args.patch_size)
         val_crops = data.validation_crops(
-            args.val, args.val_count, args.val_size, models.size_multiple(args.arch)
+            args.val, args.val_count, args.val_size, models.size_multiple(args.arch, args.options)
         )
     except data.NoImagesError as error:
         raise SystemExit(f"error: {error}") from None
@@ -290,7 +364,7 @@ def main(
     # Fit
     best = args.workdir / "best.weights.h5"
     callbacks: list[keras.callbacks.Callback] = [
-        ValidationPSNR(denoiser, val_crops),
+        ValidationPSNR(denoiser, val_crops, models.fixed_input_size(args.arch, args.options)),
         keras.callbacks.ModelCheckpoint(
             best,
             monitor="val_psnr",
@@ -317,14 +391,14 @@ def main(
 
     # Save the best epoch, float32, with its card
     trainer.load_weights(best)
-    final = float32_copy(denoiser, args.arch)
+    final = float32_copy(denoiser, args.arch, args.options)
     args.out.mkdir(parents=True, exist_ok=True)
     final.save(args.out / card.KERAS_NAME)
     history = (args.workdir / "history.csv").read_text().splitlines()
     model_card = {
         "name": args.out.name,
         "version": time.strftime("%Y.%m.%d"),
-        **card.describe(final, args.arch),
+        **card.describe(final, args.arch, args.options),
         "training": {
             "data": [str(d) for d in args.data],
             "patch_size": args.patch_size,
@@ -335,7 +409,9 @@ def main(
             "quantized_fraction": args.quantized_fraction,
             "gray_fraction": args.gray_fraction,
             "init_from": str(args.init_from) if args.init_from else None,
-            "loss": "L1",
+            "init_layers": args.init_layers if args.init_from else None,
+            "loss": type(models.reconstruction_loss(args.arch)).__name__,
+            **family_options(args),
             "mixed_precision": args.mixed_precision,
             "backend": keras.backend.backend(),
             "machine": platform.node() and platform.machine(),
@@ -347,6 +423,19 @@ def main(
     card.write_card(args.out, model_card)
     log.info("saved %s and its card", args.out / card.KERAS_NAME)
     return 0
+
+
+def family_options(args: argparse.Namespace) -> dict[str, object]:
+    """The flags that shaped a classic autoencoder, for its card."""
+    return {
+        "undercomplete": {"bottleneck": args.bottleneck, "input_size": args.patch_size},
+        "sparse": {
+            "sparsity": args.sparsity,
+            "sparsity_weight": args.sparsity_weight,
+            **({"sparsity_target": args.sparsity_target} if args.sparsity == "kl" else {}),
+        },
+        "vae": {"beta": args.beta},
+    }.get(args.arch, {})
 
 
 def best_row(csv_lines: list[str]) -> dict[str, float]:
