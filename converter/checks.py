@@ -34,7 +34,7 @@ class ConversionError(Exception):
 
 def load_model_dir(model_dir: Path) -> tuple[keras.Model, dict[str, Any]]:
     """The Keras model and its card, or a ConversionError saying what is wrong."""
-    import training.models.unet  # noqa: F401  (registers the custom layers)
+    import training.models  # noqa: F401  (registers the custom layers)
 
     model_dir = Path(model_dir)
     if not model_dir.exists():
