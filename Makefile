@@ -13,8 +13,8 @@ run: $(SERVE_VENV)/.installed build
 ## Everything the tests need, then every test (TypeScript unit tests, then pytest).
 test: $(DEV_VENV)/.installed chromium build
 	cd webapp && npm test
-	$(DEV_VENV)/bin/ruff check training converter webapp tests bench
-	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench
+	$(DEV_VENV)/bin/ruff check training converter webapp tests bench notebooks
+	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/python -m pytest tests
 
 build: webapp/node_modules/.installed
