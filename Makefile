@@ -4,7 +4,7 @@ PORT ?= 8000
 DEV_VENV := .venv
 SERVE_VENV := .venv-serve
 
-.PHONY: run test build lint chromium
+.PHONY: run test build lint chromium bench
 
 ## Install the small serving set, build the page, serve it on 127.0.0.1:$(PORT).
 run: $(SERVE_VENV)/.installed build
@@ -16,6 +16,14 @@ test: $(DEV_VENV)/.installed chromium build
 	$(DEV_VENV)/bin/ruff check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/python -m pytest tests
+
+## The benchmarks against the peers (~30 min), rewriting docs/benchmarks.md.
+bench: $(DEV_VENV)/.installed chromium build bench/peer/node_modules/.installed
+	$(DEV_VENV)/bin/python -m bench
+
+bench/peer/node_modules/.installed: bench/peer/package-lock.json
+	cd bench/peer && npm ci --no-audit --no-fund
+	touch $@
 
 build: webapp/node_modules/.installed
 	cd webapp && npm run build

@@ -28,6 +28,8 @@ export interface DenoiserOptions {
   threads?: number;
   /** Test hook: lose the WebGL context after this many tiles. */
   loseContextAfterTiles?: number;
+  /** Measure each image's peak tensor memory (DenoiseResult.peakBytes). */
+  measureMemory?: boolean;
 }
 
 export interface DenoiseOptions {
@@ -41,6 +43,8 @@ export interface DenoiseResult {
   image: ImageData;
   elapsedMs: number;
   numTensors: number;
+  /** Peak TF.js tensor bytes during this image, if measureMemory (wasm/cpu only). */
+  peakBytes: number | null;
 }
 
 export class CancelledError extends Error {
@@ -140,7 +144,7 @@ export class Denoiser {
     this.pending.delete(reply.id);
     if (reply.type === 'result') {
       const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
-      pending.resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors });
+      pending.resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes });
     } else if (reply.type === 'cancelled') pending.reject(new CancelledError());
     else pending.reject(new Error(reply.message));
   }

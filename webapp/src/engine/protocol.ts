@@ -21,6 +21,8 @@ export type WorkerRequest =
       threads?: number;
       /** Test hook: lose the WebGL context after this many tiles. */
       loseContextAfterTiles?: number;
+      /** Report each image's peak tensor memory (benchmarks; costs little on wasm/cpu). */
+      measureMemory?: boolean;
     }
   | {
       type: 'denoise';
@@ -53,6 +55,9 @@ export type WorkerReply =
       height: number;
       elapsedMs: number;
       numTensors: number;
+      /** Peak bytes held by TF.js tensors during the image (weights included), when
+       * measureMemory was asked for on a wasm or cpu backend; otherwise null. */
+      peakBytes: number | null;
     }
   | { type: 'cancelled'; id: number; numTensors: number }
   | { type: 'error'; id?: number; message: string };

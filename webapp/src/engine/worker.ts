@@ -22,6 +22,7 @@ let loadRequest: Extract<WorkerRequest, { type: 'load' }> | null = null;
 /** Widest activation of our architectures (channels at full resolution x 1, deeper levels are smaller). */
 const WIDEST_CHANNELS = 32;
 const cancelled = new Set<number>();
+let peakBytes: number | null = null;
 
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
   (self as unknown as Worker).postMessage(reply, transfer);
@@ -65,13 +66,22 @@ async function runTileWithFallback(id: number, input: Float32Array, h: number, w
   for (;;) {
     try {
       const loaded = model!;
-      const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
+      const run = async (): Promise<Float32Array> => {
+        const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
+        try {
+          return (await output.data()) as Float32Array;
+        } finally {
+          output.dispose();
+        }
+      };
       let values: Float32Array;
-      try {
-        values = (await output.data()) as Float32Array;
-      } finally {
-        output.dispose();
-      }
+      if (profiling()) {
+        // tf.profile records the engine's byte count after every kernel; on wasm and
+        // cpu its per-kernel timer is two clock reads, so the timing stays honest.
+        const profile = await tf.profile(run);
+        values = profile.result as Float32Array;
+        peakBytes = Math.max(peakBytes ?? 0, profile.peakBytes);
+      } else values = await run();
       const gl = webglContext();
       if (gl && loadRequest?.loseContextAfterTiles === tilesDone + 1) {
         gl.getExtension('WEBGL_lose_context')?.loseContext();
@@ -88,10 +98,14 @@ async function runTileWithFallback(id: number, input: Float32Array, h: number, w
   }
 }
 
+/** Peak memory is measured only where the profiler's timer is cheap (not on GPUs). */
+const profiling = (): boolean => Boolean(loadRequest?.measureMemory) && (backend === 'wasm' || backend === 'cpu');
+
 async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Promise<void> {
   if (!model || !card) throw new Error('no model loaded');
   const { id, width, height, pixels, sigma } = request;
   const start = performance.now();
+  peakBytes = null;
   let tilesDone = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
   const out = await denoiseTiled(pixels, width, height, card, runTile, {
@@ -109,7 +123,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
     return;
   }
   post(
-    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors },
+    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes },
     [out.buffer],
   );
 }

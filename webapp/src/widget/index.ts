@@ -20,6 +20,13 @@ export interface CreateOptions {
   /** A model name under the app's models/ or the URL of a web model folder. */
   model?: string;
   backend?: BackendName;
+  /** WASM threads (default: all cores on a cross-origin isolated page, else 1). */
+  threads?: number;
+}
+
+export interface EngineOptions extends CreateOptions {
+  /** Report each image's peak tensor memory in DenoiseResult.peakBytes. */
+  measureMemory?: boolean;
 }
 
 export interface WidgetDenoiseOptions {
@@ -48,14 +55,29 @@ const engines = new Map<string, Promise<Denoiser>>();
 
 function engineFor(options: CreateOptions): Promise<Denoiser> {
   const url = modelUrl(options.model ?? 'default');
-  const key = `${url}|${options.backend ?? ''}`;
+  const key = `${url}|${options.backend ?? ''}|${options.threads ?? ''}`;
   let engine = engines.get(key);
   if (!engine) {
-    engine = Denoiser.create({ modelUrl: url, wasmBase: new URL('wasm/', APP_ROOT).href, backend: options.backend });
+    engine = createEngine(options);
     engine.catch(() => engines.delete(key));
     engines.set(key, engine);
   }
   return engine;
+}
+
+/**
+ * The engine itself, for callers that hold raw pixels and want timings (benchmarks,
+ * batch tools): `denoise(imageData, { sigma })` resolves to the denoised ImageData with
+ * its elapsed time. Each call starts its own worker; `dispose()` ends it.
+ */
+export function createEngine(options: EngineOptions = {}): Promise<Denoiser> {
+  return Denoiser.create({
+    modelUrl: modelUrl(options.model ?? 'default'),
+    wasmBase: new URL('wasm/', APP_ROOT).href,
+    backend: options.backend,
+    threads: options.threads,
+    measureMemory: options.measureMemory,
+  });
 }
 
 async function pixelsOf(image: Blob | ImageBitmap): Promise<ImageData> {

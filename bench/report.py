@@ -1,0 +1,271 @@
+"""docs/benchmarks.md and the PSNR-vs-speed plot, from the results of one run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+# Colour denoising, CBSD68, PSNR (dB) at sigma 15 / 25 / 50, as published in Zhang et al.,
+# "Plug-and-Play Image Restoration with Deep Denoiser Prior" (DRUNet), TPAMI 2021,
+# Table 3 (CBM3D, CDnCNN, FFDNet, DRUNet), and gray BSD68 from its Table 2. Parameters as
+# published; MAC/pixel computed from the published architectures (convolutions only).
+PUBLISHED = [
+    ("CBM3D", "33.52 / 30.71 / 27.38", "31.07 / 28.57 / 25.62", "–", "– (non-learned)"),
+    ("CDnCNN / DnCNN", "33.90 / 31.24 / 27.95", "31.73 / 29.23 / 26.23", "0.67 M", "≈ 0.67 M"),
+    ("FFDNet", "33.87 / 31.21 / 27.96", "31.63 / 29.19 / 26.29", "0.85 M", "≈ 0.21 M"),
+    ("DRUNet", "34.30 / 31.69 / 28.51", "31.91 / 29.48 / 26.59", "32.6 M", "≈ 2.1 M"),
+]
+
+
+def engine_label(row: dict) -> str:
+    return f"{row['backend']} ×{row['threads']}" if row["backend"] == "wasm" else row["backend"]
+
+
+def size_cell(cell: dict | None, key: str, unit: str = "") -> str:
+    if not cell:
+        return "–"
+    if "skipped" in cell:
+        return f"skipped ({cell['skipped']})"
+    value = cell.get(key)
+    return "n/a" if value is None else f"{value:,}{unit}"
+
+
+def speed_tables(results: dict) -> list[str]:
+    sizes = [f"{s:g}" for s in results["sizes_mp"]]
+    lines = [
+        "## Speed in the browser",
+        "",
+        "Milliseconds per megapixel (lower is better), σ = 25, the engine's default tile size "
+        "per backend. Warm-up: the first inference after loading (shader compilation, WASM "
+        "set-up), counted apart. `webgl` here is SwiftShader, a software renderer (no GPU on "
+        "this machine; the app itself would not choose it). A size is skipped when the last "
+        "one's speed projects past the time cap.",
+        "",
+        "| model | backend | warm-up ms | " + " | ".join(f"{s} MP" for s in sizes) + " |",
+        "|---|---|---:|" + "---:|" * len(sizes),
+    ]
+    for row in results["browser"]:
+        cells = [size_cell(row["sizes"].get(s), "ms_per_mp") for s in sizes]
+        lines.append(
+            f"| {row['model']} | {engine_label(row)} | {row['warmupMs']:,.0f} | "
+            + " | ".join(cells)
+            + " |"
+        )
+    lines += [
+        "",
+        "Memory per image: peak bytes held by TF.js tensors during the image (weights "
+        "included; measured by `tf.profile` on wasm and cpu, n/a on webgl) / growth of "
+        "all Chromium processes' resident memory during the image (sampled every 0.2 s). "
+        "Flat across sizes means the tiling bounds memory by the tile, not the photo.",
+        "",
+        "| model | backend | " + " | ".join(f"{s} MP" for s in sizes) + " |",
+        "|---|---|" + "---|" * len(sizes),
+    ]
+    for row in results["browser"]:
+        cells = []
+        for s in sizes:
+            cell = row["sizes"].get(s)
+            if not cell or "skipped" in cell:
+                cells.append(size_cell(cell, ""))
+                continue
+            tensor = "n/a" if cell["peak_tensor_mb"] is None else f"{cell['peak_tensor_mb']:.0f} MB"
+            cells.append(f"{tensor} / +{cell['tab_growth_mb']} MB")
+        lines.append(f"| {row['model']} | {engine_label(row)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def native_table(results: dict) -> list[str]:
+    sizes = [f"{s:g}" for s in results["sizes_mp"]]
+    lines = [
+        "## Browser against native TensorFlow",
+        "",
+        "Native: the same Keras model, float32, TensorFlow on all cores, the whole image in "
+        "one call (its best case: no tiles). Ratio = native ms/MP ÷ browser ms/MP, i.e. the "
+        "browser's speed as a fraction of native (goal ≥ 0.5 on WASM with all threads).",
+        "",
+        "| model | | " + " | ".join(f"{s} MP" for s in sizes) + " |",
+        "|---|---|" + "---:|" * len(sizes),
+    ]
+    for row in results["native"]:
+        wasm = next(
+            (
+                r
+                for r in results["browser"]
+                if r["model"] == row["model"] and r["backend"] == "wasm" and r["threads"] > 1
+            ),
+            None,
+        )
+        lines.append(
+            f"| {row['model']} | native ms/MP (first call {row['warmup_ms']:,} ms) | "
+            + " | ".join(size_cell(row["sizes"].get(s), "ms_per_mp") for s in sizes)
+            + " |"
+        )
+        if wasm:
+            ratios = []
+            for s in sizes:
+                ours, theirs = wasm["sizes"].get(s), row["sizes"].get(s)
+                if ours and theirs and "ms_per_mp" in ours:
+                    ratios.append(f"**{theirs['ms_per_mp'] / ours['ms_per_mp']:.2f}**")
+                else:
+                    ratios.append("–")
+            lines.append(
+                f"| {row['model']} | ratio, WASM ×{wasm['threads']} | " + " | ".join(ratios) + " |"
+            )
+    return lines
+
+
+def quality_table(results: dict) -> list[str]:
+    q = results["quality"]
+    lines = [
+        "## Quality and speed on the same noisy images",
+        "",
+        f"σ = {q['sigma']}, {q['source']}; the noise is seeded float Gaussian, then clipped "
+        "and rounded to 8 bits (a file is what every method gets); PSNR on uint8.",
+        "",
+        "| method | where | PSNR (dB) | ms/MP | model bytes |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for name, m in q["methods"].items():
+        size = f"{m['bytes'] / 1e6:.1f} MB" if m.get("bytes") else "–"
+        lines.append(f"| {name} | {m['where']} | {m['psnr']:.2f} | {m['ms_per_mp']:,} | {size} |")
+    return lines
+
+
+def peer_section(results: dict) -> list[str]:
+    peer = results.get("peer")
+    if not peer:
+        return ["## The peer", "", "Not run (`--quick` or `--no-peer`)."]
+    return [
+        "## The peer: UpscalerJS with MAXIM denoising",
+        "",
+        f"`upscaler` 1.0.0 + `@upscalerjs/maxim-denoising` 0.1.0 on TF.js 4.11 (installed apart "
+        f"in bench/peer), WASM ×{peer['threads']} on the page's main thread, its model loaded "
+        "from the local package (its definition points at a CDN). TF.js's WASM backend has no "
+        "`Einsum`, which the model uses 732 times: bench/peer/einsum.js adds one built from "
+        "the backend's Transpose, Reshape and BatchMatMul (checked against `tf.einsum` on the "
+        "CPU backend by the tests).",
+        "",
+        f"- model: {peer['model_bytes'] / 1e6:.1f} MB; load {peer['load_ms'] / 1000:.1f} s; "
+        f"first run (its 256×256 fixture, with warm-up) {peer['first_run_ms'] / 1000:.1f} s",
+        f"- the package's own fixture → result: PSNR {peer['fixture_psnr_vs_package_result']} dB "
+        "between our run and the package's `assets/result.png`",
+        "- 256×256 crops: " + ", ".join(f"{ms / 1000:.1f} s" for ms in peer["crop_ms"]),
+    ]
+
+
+def published_table() -> list[str]:
+    lines = [
+        "## Published numbers (not measured here)",
+        "",
+        "CBSD68 and BSD68 PSNR at σ = 15 / 25 / 50 as published (Zhang et al., DRUNet, TPAMI "
+        "2021), beside the shipped models' own evaluation (docs/evaluation.md, same protocol).",
+        "",
+        "| method | CBSD68 σ 15/25/50 | BSD68 σ 15/25/50 | parameters | MAC/pixel |",
+        "|---|---|---|---:|---:|",
+    ]
+    lines += [f"| {n} | {c} | {g} | {p} | {m} |" for n, c, g, p, m in PUBLISHED]
+    return lines
+
+
+def ours_published_rows(cards: dict[str, dict]) -> list[str]:
+    rows = []
+    for name, model_card in cards.items():
+        ev = model_card.get("evaluation", {})
+
+        def triple(dataset: str, ev: dict = ev) -> str:
+            scores = ev.get(dataset, {})
+            return " / ".join(
+                f"{scores[s]['psnr']:.2f}" if s in scores else "–" for s in ("15", "25", "50")
+            )
+
+        rows.append(
+            f"| ours: {name} | {triple('CBSD68')} | {triple('BSD68')} | "
+            f"{model_card['parameters'] / 1e6:.2f} M | {model_card['macs_per_pixel'] / 1e3:.0f} k |"
+        )
+    return rows
+
+
+def markdown(results: dict, cards: dict[str, dict], page: Path) -> str:
+    """The page with the generated part between the markers replaced."""
+    body = [
+        START,
+        f"Measured {results['date']} on {results['machine']}, one run of `{results['command']}` "
+        f"({results['wall_minutes']} min); raw numbers in benchmarks.json.",
+        "",
+        "![PSNR against speed](benchmarks.png)",
+        "",
+        *speed_tables(results),
+        "",
+        *native_table(results),
+        "",
+        *cbm3d_table(results),
+        "",
+        *quality_table(results),
+        "",
+        *peer_section(results),
+        "",
+        *published_table(),
+        *ours_published_rows(cards),
+        END,
+    ]
+    text = page.read_text() if page.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    return head + "\n".join(body) + tail
+
+
+def cbm3d_table(results: dict) -> list[str]:
+    row = results["cbm3d"]
+    return [
+        "## CBM3D speed",
+        "",
+        "The `bm3d` package (true σ = 25), CPU, same test card as the browser runs.",
+        "",
+        "| size | seconds | s/MP |",
+        "|---|---:|---:|",
+        *(f"| {s} MP | {v['s']} | {v['s_per_mp']} |" for s, v in row.items()),
+    ]
+
+
+def plot(results: dict, path: Path) -> None:
+    """PSNR (on the crops) against ms/MP (log scale): one point per method and backend.
+
+    Our models' PSNR does not depend on the backend (parity ≥ 45 dB between them), so
+    each of their backends is plotted at the model's PSNR with that backend's 1 MP speed.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    methods = results["quality"]["methods"]
+    points = []
+    for row in results["browser"]:
+        cell = row["sizes"].get("1") or row["sizes"].get("0.25")
+        quality = methods.get(f"ours: {row['model']}")
+        if quality and cell and "ms_per_mp" in cell:
+            points.append(
+                (f"{row['model']} {engine_label(row)}", cell["ms_per_mp"], quality["psnr"])
+            )
+    for row in results["native"]:
+        cell = row["sizes"].get("1") or row["sizes"].get("0.25")
+        quality = methods.get(f"ours: {row['model']}")
+        if quality and cell:
+            points.append((f"{row['model']} native TF", cell["ms_per_mp"], quality["psnr"]))
+    for name in ("CBM3D", "UpscalerJS MAXIM"):
+        if name in methods:
+            points.append((name, methods[name]["ms_per_mp"], methods[name]["psnr"]))
+
+    figure, axes = plt.subplots(figsize=(8, 5), dpi=110)
+    for label, speed, psnr in points:
+        axes.scatter(speed, psnr, s=30)
+        axes.annotate(label, (speed, psnr), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    axes.set_xscale("log")
+    axes.set_xlabel("milliseconds per megapixel (log scale; left is faster)")
+    axes.set_ylabel(f"PSNR at σ = {results['quality']['sigma']} (dB)")
+    axes.set_title(f"Denoisers on {results['machine']}")
+    axes.grid(True, which="both", alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)

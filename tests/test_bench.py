@@ -1,0 +1,71 @@
+"""The benchmark harness: the peer's Einsum kernel, the report, and a quick real run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_einsum_kernel_matches_tfjs_einsum_and_leaks_nothing() -> None:
+    result = subprocess.run(
+        ["node", "scripts/check-einsum.mjs"],
+        cwd=ROOT / "webapp",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    checked = json.loads(result.stdout.strip().splitlines()[0])
+    equations = {case["equation"] for case in checked["cases"]}
+    assert {"abcg,gf->abcf", "abgd,gf->abdf", "gb,cgef->bcef"} <= equations  # the model's
+    for case in checked["cases"]:
+        assert case["shape"] == case["expectedShape"], case
+        assert case["maxError"] < 1e-5, case
+        assert case["leaked"] == 0 and case["leakedData"] == 0, case
+    assert "repeated index" in checked["refused"]
+
+
+def test_the_report_keeps_what_people_wrote_around_the_numbers(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text(
+        f"# Benchmarks\n\nIntro.\n\n{report.START}\nold\n{report.END}\n\n## Reading\nKept.\n"
+    )
+    results = json.loads((ROOT / "tests/fixtures/bench-results.json").read_text())
+    cards = {"default": json.loads((ROOT / "models/default/card.json").read_text())}
+    text = report.markdown(results, cards, page)
+    assert text.startswith("# Benchmarks\n\nIntro.") and text.endswith("## Reading\nKept.\n")
+    assert "old" not in text
+    assert "| fast | wasm ×2 | 400 | 20,000 | skipped (projected 9 min) |" in text
+    assert "**0.20**" in text  # native 4000 ms/MP / browser 20000 ms/MP
+
+
+def test_quick_benchmark_runs_for_real(tmp_path: Path) -> None:
+    """Real server, Chromium, engine, TensorFlow and CBM3D; numbers are not judged here
+    (timed tests lie on shared machines), only that each was measured."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    results = json.loads((tmp_path / "benchmarks.json").read_text())
+    (wasm,) = results["browser"]
+    assert wasm["backend"] == "wasm" and wasm["threads"] >= 2 and wasm["isolated"]
+    for size in ("0.25", "1"):
+        cell = wasm["sizes"][size]
+        assert cell["ms_per_mp"] > 0 and cell["peak_tensor_mb"] > 0
+        assert results["native"][0]["sizes"][size]["ms_per_mp"] > 0
+    # Memory is bounded by the tile: four times the pixels, not four times the tensors.
+    assert wasm["sizes"]["1"]["peak_tensor_mb"] < 1.5 * wasm["sizes"]["0.25"]["peak_tensor_mb"]
+    ours = results["quality"]["methods"]["ours: fast"]
+    assert ours["psnr"] > results["quality"]["methods"]["CBM3D"]["psnr"] - 1.0
+    assert "| fast | ratio, WASM" in (tmp_path / "benchmarks.md").read_text()
+    assert (tmp_path / "benchmarks.png").stat().st_size > 10_000
