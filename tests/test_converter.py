@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import keras
+import numpy as np
 import pytest
 
 from training import card, models
@@ -166,3 +167,18 @@ def test_the_undercomplete_autoencoder_is_refused_for_the_page(tmp_path: Path) -
     model.save(folder / "model.keras")
     card.write_card(folder, card.describe(model, "undercomplete"))
     assert_refused(tmp_path, folder, "depends on the whole image")
+
+
+def test_upsamplings_are_exported_as_pixel_shuffles_with_the_same_output() -> None:
+    # TF.js's WASM backend has slow transposed-convolution and DepthToSpace kernels
+    # (converter/export.py): the exported graph computes the same function without them.
+    from converter.export import PixelShuffleUpsampling, web_graph
+
+    model = keras.saving.load_model(FAST / "model.keras")
+    web = web_graph(model)
+    assert not any(isinstance(layer, keras.layers.Conv2DTranspose) for layer in web.layers)
+    assert sum(isinstance(layer, PixelShuffleUpsampling) for layer in web.layers) == 3
+    x = np.random.default_rng(0).random((2, 40, 56, 4)).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(web(x)), np.asarray(model(x)), atol=1e-5)
+    graph = (ROOT / "webapp/static/models/fast/model.json").read_text()
+    assert "Conv2DBackpropInput" not in graph and "DepthToSpace" not in graph
