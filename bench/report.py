@@ -12,7 +12,7 @@ START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # published; MAC/pixel computed from the published architectures (convolutions only).
 PUBLISHED = [
     ("CBM3D", "33.52 / 30.71 / 27.38", "31.07 / 28.57 / 25.62", "–", "– (non-learned)"),
-    ("CDnCNN / DnCNN", "33.90 / 31.24 / 27.95", "31.73 / 29.23 / 26.23", "0.67 M", "≈ 0.67 M"),
+    ("CDnCNN / DnCNN", "33.89 / 31.23 / 27.92", "31.73 / 29.23 / 26.23", "0.67 M", "≈ 0.67 M"),
     ("FFDNet", "33.87 / 31.21 / 27.96", "31.63 / 29.19 / 26.29", "0.85 M", "≈ 0.21 M"),
     ("DRUNet", "34.30 / 31.69 / 28.51", "31.91 / 29.48 / 26.59", "32.6 M", "≈ 2.1 M"),
 ]
