@@ -142,8 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         for model in models:
             for backend, threads in engines:
                 cap = args.cap if backend == "wasm" else min(args.cap, 120.0)
+                slow = backend in ("webgl", "cpu")
                 results["browser"].append(
-                    browser.time_engine(chromium, model, backend, threads, sizes, cap, log)
+                    browser.time_engine(
+                        chromium, model, backend, threads, sizes, cap, log, probe=slow
+                    )
                 )
             outputs, ms_per_mp = browser.denoise_crops(chromium, model, None, noisy)
             model_bytes = json.loads(

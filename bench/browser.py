@@ -234,6 +234,7 @@ def time_engine(
     sizes_mp: list[float],
     cap_seconds: float,
     log,  # noqa: ANN001 (print-like)
+    probe: bool = False,
 ) -> dict:
     """One engine (model, backend, threads): load + warm-up, then each size once;
     a size whose time, projected from the last one, would pass `cap_seconds` is
@@ -244,6 +245,13 @@ def time_engine(
     row = {"model": model, "requested": backend, **loaded, "sizes": {}}
     log(f"  {model} {loaded['backend']} x{loaded['threads']}: warm-up {loaded['warmupMs']:.0f} ms")
     last_ms_per_mp = None
+    if probe:
+        # Slow backends: a 256x192 image first, so that even the smallest size is
+        # skipped when it would take longer than the cap.
+        result = page.evaluate("([w, h]) => window.benchRun(w, h)", [256, 192])
+        last_ms_per_mp = result["elapsedMs"] / (256 * 192 / 1e6)
+        row["probe_ms_per_mp"] = round(last_ms_per_mp)
+        log(f"    probe 0.05 MP: {last_ms_per_mp:.0f} ms/MP")
     for mp in sizes_mp:
         side_w = int(round((mp * 1e6 * 4 / 3) ** 0.5))
         side_h = int(round(mp * 1e6 / side_w))

@@ -40,7 +40,8 @@ def speed_tables(results: dict) -> list[str]:
         "per backend. Warm-up: the first inference after loading (shader compilation, WASM "
         "set-up), counted apart. `webgl` here is SwiftShader, a software renderer (no GPU on "
         "this machine; the app itself would not choose it). A size is skipped when the last "
-        "one's speed projects past the time cap.",
+        "one's speed (for webgl and cpu, first a 256×192 probe) projects past the time cap "
+        "(300 s for wasm, 120 s for the others).",
         "",
         "| model | backend | warm-up ms | " + " | ".join(f"{s} MP" for s in sizes) + " |",
         "|---|---|---:|" + "---:|" * len(sizes),
