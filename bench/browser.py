@@ -68,8 +68,8 @@ window.benchLoad = async (options) => {
     isolated: self.crossOriginIsolated,
   };
 };
-window.benchRun = async (width, height) => {
-  const result = await window.engine.denoise(testCard(width, height), { sigma: 25 });
+window.benchRun = async (width, height, tileSize) => {
+  const result = await window.engine.denoise(testCard(width, height), { sigma: 25, tileSize });
   return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, backend: window.engine.backend };
 };
 window.benchPixels = async (b64, width, height) => {
