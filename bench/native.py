@@ -3,6 +3,9 @@ all cores, the whole image in one call: its best case) and CBM3D (the `bm3d` pac
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,9 +16,11 @@ from training.inference import context_pixels, denoise_rgb
 from training.noise import with_sigma_map
 
 # Above this many pixels the whole image no longer fits: TensorFlow was killed by the
-# OOM killer at 24 GB on a 12 MP image with `default`. Larger images go in tiles.
+# OOM killer at 24 GB on a 12 MP image with `default`, and so was one 2048-px tile
+# (a 2256x2256 input; presumably the convolutions' scratch memory, not measured apart).
+# Larger images go in 1024-px tiles.
 WHOLE_IMAGE_LIMIT = 4.2e6
-NATIVE_TILE = 2048
+NATIVE_TILE = 1024
 
 
 def sample_image(width: int, height: int, seed: int = 0) -> np.ndarray:
@@ -60,7 +65,30 @@ def denoise_native(model, image: np.ndarray, multiple: int, halo: int) -> np.nda
 
 
 def time_native(model_dir: Path, sizes_mp: list[float], log) -> dict:  # noqa: ANN001
-    """ms per MP of Keras/TF on each size; the first call (graph tracing) separately."""
+    """ms per MP of Keras/TF on each size, each size in a fresh process (TensorFlow's CPU
+    allocator keeps what a large image took: 4 MP then 12 MP in one process ran out of
+    24 GB); the first call (tracing, allocation) is timed apart in each."""
+    row: dict = {"model": model_dir.name, "sizes": {}}
+    for mp in sizes_mp:
+        result = subprocess.run(
+            [sys.executable, "-m", "bench.native", str(model_dir), str(mp)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            row["sizes"][f"{mp:g}"] = {"skipped": f"failed (exit {result.returncode})"}
+            log(f"  native {model_dir.name} {mp:g} MP: failed ({result.stderr[-300:]})")
+            continue
+        measured = json.loads(result.stdout.strip().splitlines()[-1])
+        row["warmup_ms"] = measured.pop("warmup_ms")
+        row["sizes"][f"{mp:g}"] = measured
+        log(f"  native {model_dir.name} {mp:g} MP: {measured['ms_per_mp']} ms/MP")
+    return row
+
+
+def measure_one(model_dir: Path, mp: float) -> dict:
+    """The measurement `time_native` runs in a child process."""
     import keras
 
     import training.models  # noqa: F401  (registers the custom layers)
@@ -70,21 +98,18 @@ def time_native(model_dir: Path, sizes_mp: list[float], log) -> dict:  # noqa: A
     shape = {"multiple": model_card["size_multiple"], "halo": model_card["halo"]}
     start = time.perf_counter()
     denoise_rgb(model, sample_image(256, 192), 25.0, **shape)
-    row = {"model": model_dir.name, "warmup_ms": round((time.perf_counter() - start) * 1000)}
-    row["sizes"] = {}
-    for mp in sizes_mp:
-        width, height = side_for(mp)
-        image = sample_image(width, height)
-        start = time.perf_counter()
-        denoise_native(model, image, **shape)
-        ms = (time.perf_counter() - start) * 1000
-        row["sizes"][f"{mp:g}"] = {
-            "ms": round(ms),
-            "ms_per_mp": round(ms / (width * height / 1e6)),
-            "tiles": width * height > WHOLE_IMAGE_LIMIT,
-        }
-        log(f"  native {model_dir.name} {mp:g} MP: {ms / (width * height / 1e6):.0f} ms/MP")
-    return row
+    warmup_ms = round((time.perf_counter() - start) * 1000)
+    width, height = side_for(mp)
+    image = sample_image(width, height)
+    start = time.perf_counter()
+    denoise_native(model, image, **shape)
+    ms = (time.perf_counter() - start) * 1000
+    return {
+        "warmup_ms": warmup_ms,
+        "ms": round(ms),
+        "ms_per_mp": round(ms / (width * height / 1e6)),
+        "tiles": width * height > WHOLE_IMAGE_LIMIT,
+    }
 
 
 def time_cbm3d(sizes_mp: list[float], log) -> dict:  # noqa: ANN001
@@ -104,3 +129,7 @@ def time_cbm3d(sizes_mp: list[float], log) -> dict:  # noqa: ANN001
         }
         log(f"  CBM3D {mp:g} MP: {seconds / (width * height / 1e6):.1f} s/MP")
     return row
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure_one(Path(sys.argv[1]), float(sys.argv[2]))))

@@ -82,8 +82,8 @@ def native_table(results: dict) -> list[str]:
         "## Browser against native TensorFlow",
         "",
         "Native: the same Keras model, float32, TensorFlow on all cores, the whole image in "
-        "one call up to 4 MP (its best case: no tile overlap); 12 MP in 2048-px tiles, "
-        "because the whole image made TensorFlow use all 24 GB and get killed. The browser "
+        "one call up to 4 MP (its best case: no tile overlap); 12 MP in 1024-px tiles, "
+        "because the whole image (and 2048-px tiles) made TensorFlow use all 24 GB. The browser "
         "works in 512-px tiles whose context overlap costs extra work (fast: ×1.49, "
         "default: ×1.98 at 512 px). Ratio = native ms/MP ÷ browser ms/MP, i.e. the browser's "
         "speed as a fraction of native (goal ≥ 0.5 on WASM with all threads).",
