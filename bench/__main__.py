@@ -81,7 +81,7 @@ def quality_crops(count: int) -> tuple[str, list[np.ndarray], list[np.ndarray]]:
     if not cleans:
         source = "generated pictures (CBSD68 not found), 256×256"
         for seed in range(count):
-            cleans.append(to_uint8(np.clip(native.sample_image(256, 256, seed), 0, 1)))
+            cleans.append(to_uint8(native.sample_image(256, 256, seed, sigma=0.0)))
             names.append(f"generated{seed}")
     noisy = [
         to_uint8(seeded_gaussian_noise(c / 255.0, 25.0, name))

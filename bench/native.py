@@ -23,8 +23,8 @@ WHOLE_IMAGE_LIMIT = 4.2e6
 NATIVE_TILE = 1024
 
 
-def sample_image(width: int, height: int, seed: int = 0) -> np.ndarray:
-    """Float RGB in [0, 1] with gradients, edges and σ=25 noise (speed does not depend on
+def sample_image(width: int, height: int, seed: int = 0, sigma: float = 25.0) -> np.ndarray:
+    """Float RGB with gradients, edges and `sigma` noise (speed does not depend on
     content; this only keeps the input realistic)."""
     rng = np.random.default_rng(seed)
     y, x = np.mgrid[0:height, 0:width].astype(np.float32)
@@ -32,7 +32,7 @@ def sample_image(width: int, height: int, seed: int = 0) -> np.ndarray:
         [0.3 + 0.4 * x / width, 0.25 + 0.5 * y / height, 0.4 + 0.2 * np.sin(x / 7)], axis=-1
     )
     image += 0.15 * ((((x // 64) + (y // 64)) % 2)[..., None])
-    return (image + rng.normal(0, 25 / 255, image.shape)).astype(np.float32)
+    return (image + rng.normal(0, sigma / 255, image.shape)).astype(np.float32)
 
 
 def side_for(megapixels: float) -> tuple[int, int]:

@@ -65,7 +65,7 @@ def test_quick_benchmark_runs_for_real(tmp_path: Path) -> None:
         assert results["native"][0]["sizes"][size]["ms_per_mp"] > 0
     # Memory is bounded by the tile: four times the pixels, not four times the tensors.
     assert wasm["sizes"]["1"]["peak_tensor_mb"] < 1.5 * wasm["sizes"]["0.25"]["peak_tensor_mb"]
-    ours = results["quality"]["methods"]["ours: fast"]
-    assert ours["psnr"] > results["quality"]["methods"]["CBM3D"]["psnr"] - 1.0
+    for method in ("ours: fast", "CBM3D"):  # the noisy crops are at about 20 dB
+        assert results["quality"]["methods"][method]["psnr"] > 25, results["quality"]
     assert "| fast | ratio, WASM" in (tmp_path / "benchmarks.md").read_text()
     assert (tmp_path / "benchmarks.png").stat().st_size > 10_000
