@@ -259,7 +259,8 @@ def plot(results: dict, path: Path) -> None:
     """PSNR (on the crops) against ms/MP (log scale): one point per method and backend.
 
     Our models' PSNR does not depend on the backend (parity ≥ 45 dB between them), so
-    each of their backends is plotted at the model's PSNR with that backend's 1 MP speed.
+    each of their backends is plotted at the model's PSNR with that backend's best speed
+    over the sizes measured (the probe's for a backend too slow for any size).
     """
     import matplotlib
 
@@ -268,18 +269,12 @@ def plot(results: dict, path: Path) -> None:
 
     methods = results["quality"]["methods"]
     points = []
-    for row in results["browser"]:
-        cell = row["sizes"].get("1") or row["sizes"].get("0.25")
+    for row in [*results["browser"], *results["native"]]:
+        speed = best_ms_per_mp(row) or row.get("probe_ms_per_mp")
         quality = methods.get(f"ours: {row['model']}")
-        if quality and cell and "ms_per_mp" in cell:
-            points.append(
-                (f"{row['model']} {engine_label(row)}", cell["ms_per_mp"], quality["psnr"])
-            )
-    for row in results["native"]:
-        cell = row["sizes"].get("1") or row["sizes"].get("0.25")
-        quality = methods.get(f"ours: {row['model']}")
-        if quality and cell:
-            points.append((f"{row['model']} native TF", cell["ms_per_mp"], quality["psnr"]))
+        label = engine_label(row) if "backend" in row else "native TF"
+        if quality and speed:
+            points.append((f"{row['model']} {label}", speed, quality["psnr"]))
     for name in ("CBM3D", "UpscalerJS MAXIM"):
         if name in methods:
             points.append((name, methods[name]["ms_per_mp"], methods[name]["psnr"]))
@@ -289,7 +284,7 @@ def plot(results: dict, path: Path) -> None:
         axes.scatter(speed, psnr, s=30)
         axes.annotate(label, (speed, psnr), textcoords="offset points", xytext=(5, 4), fontsize=8)
     axes.set_xscale("log")
-    axes.set_xlabel("milliseconds per megapixel (log scale; left is faster)")
+    axes.set_xlabel("milliseconds per megapixel, best size (log scale; left is faster)")
     axes.set_ylabel(f"PSNR at σ = {results['quality']['sigma']} (dB)")
     axes.set_title(f"Denoisers on {results['machine']}")
     axes.grid(True, which="both", alpha=0.3)
