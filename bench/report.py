@@ -280,9 +280,13 @@ def plot(results: dict, path: Path) -> None:
             points.append((name, methods[name]["ms_per_mp"], methods[name]["psnr"]))
 
     figure, axes = plt.subplots(figsize=(8, 5), dpi=110)
-    for label, speed, psnr in points:
+    # Our models' backends share a PSNR, so labels alternate above and below the points.
+    for index, (label, speed, psnr) in enumerate(sorted(points, key=lambda p: p[1])):
         axes.scatter(speed, psnr, s=30)
-        axes.annotate(label, (speed, psnr), textcoords="offset points", xytext=(5, 4), fontsize=8)
+        offset = (4, 10, -12, -24)[index % 4]
+        axes.annotate(
+            label, (speed, psnr), textcoords="offset points", xytext=(4, offset), fontsize=8
+        )
     axes.set_xscale("log")
     axes.set_xlabel("milliseconds per megapixel, best size (log scale; left is faster)")
     axes.set_ylabel(f"PSNR at σ = {results['quality']['sigma']} (dB)")
