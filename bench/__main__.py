@@ -21,11 +21,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from bench import browser, native, report
 from training import card
 from training.data import DEFAULT_VAL_DIR, image_files
+from training.evaluate import read_clean
 from training.metrics import psnr_uint8, to_uint8
 from training.noise import seeded_gaussian_noise
 
@@ -72,10 +72,7 @@ def quality_crops(count: int) -> tuple[str, list[np.ndarray], list[np.ndarray]]:
     files = image_files(DEFAULT_VAL_DIR)[:count] if DEFAULT_VAL_DIR.is_dir() else []
     cleans, names = [], []
     for path in files:
-        with Image.open(path) as image:
-            rgb = np.asarray(image.convert("RGB"))
-        top, left = (rgb.shape[0] - 256) // 2, (rgb.shape[1] - 256) // 2
-        cleans.append(rgb[top : top + 256, left : left + 256])
+        cleans.append(read_clean(path, "rgb", crop=256))
         names.append(path.name)
     source = f"CBSD68 ({', '.join(names)}), centre 256×256"
     if not cleans:
@@ -187,8 +184,8 @@ def run_peer(
     kernel reproduces the package's result), then on the crops."""
     if not (browser.PEER / "node_modules/upscaler").is_dir():
         raise SystemExit("error: the peer is not installed: run `npm ci` in bench/peer")
-    fixture = np.asarray(Image.open(PEER_ASSETS / "fixture.png").convert("RGB"))
-    expected = np.asarray(Image.open(PEER_ASSETS / "result.png").convert("RGB"))
+    fixture = read_clean(PEER_ASSETS / "fixture.png", "rgb")
+    expected = read_clean(PEER_ASSETS / "result.png", "rgb")
     run = browser.peer_crops(chromium, cores, [fixture, *noisy], log)
     model_dir = browser.PEER / "node_modules/@upscalerjs/maxim-denoising/models"
     model_bytes = sum(f.stat().st_size for f in model_dir.iterdir())

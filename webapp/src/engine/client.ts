@@ -17,20 +17,8 @@ export function startWorker(): Worker {
   return new Worker(URL.createObjectURL(trampoline), { type: 'module' });
 }
 
-export interface DenoiserOptions {
-  /** URL of the web model folder (holds model.json and denoiser.json). */
-  modelUrl: string;
-  /** URL of the folder with TF.js's .wasm files. */
-  wasmBase: string;
-  /** Force a backend instead of choosing one. */
-  backend?: BackendName;
-  /** WASM threads (default: all cores when cross-origin isolated, else 1). */
-  threads?: number;
-  /** Test hook: lose the WebGL context after this many tiles. */
-  loseContextAfterTiles?: number;
-  /** Measure each image's peak tensor memory (DenoiseResult.peakBytes). */
-  measureMemory?: boolean;
-}
+/** What the worker's load request carries (see protocol.ts), from the caller's side. */
+export type DenoiserOptions = Omit<Extract<WorkerRequest, { type: 'load' }>, 'type'>;
 
 export interface DenoiseOptions {
   sigma: number;

@@ -15,9 +15,13 @@ export interface ModelCard {
 export type WorkerRequest =
   | {
       type: 'load';
+      /** URL of the web model folder (holds model.json and denoiser.json). */
       modelUrl: string;
+      /** URL of the folder with TF.js's .wasm files. */
       wasmBase: string;
+      /** Force a backend instead of choosing one. */
       backend?: BackendName;
+      /** WASM threads (default: all cores when cross-origin isolated, else 1). */
       threads?: number;
       /** Test hook: lose the WebGL context after this many tiles. */
       loseContextAfterTiles?: number;
