@@ -36,7 +36,9 @@ def test_each_autoencoder_trains_and_survives_save_and_load(arch: str, tmp_path:
     denoiser, trainer = trainer_for(arch)
     clean = blocky_patches(8)
     before = trainer.evaluate(clean, clean, verbose=0)[0]
-    trainer.fit(clean, clean, batch_size=8, epochs=25, verbose=0)
+    # The VAE's loss falls slowly for its first ~25 updates (0.34 -> 0.25 here, 0.28 on
+    # CI's CPU: a flaky 0.8 bound), then drops (0.08 by 50): 60 leaves a wide margin.
+    trainer.fit(clean, clean, batch_size=8, epochs=60, verbose=0)
     after = trainer.evaluate(clean, clean, verbose=0)[0]
     assert after < 0.8 * before, (before, after)
 
