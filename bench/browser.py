@@ -66,11 +66,12 @@ window.benchLoad = async (options) => {
     loadMs: performance.now() - start,
     warmupMs: window.engine.warmupMs,
     isolated: self.crossOriginIsolated,
+    deviceMemory: navigator.deviceMemory ?? null,
   };
 };
 window.benchRun = async (width, height, tileSize) => {
   const result = await window.engine.denoise(testCard(width, height), { sigma: 25, tileSize });
-  return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, backend: window.engine.backend };
+  return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, tileSize: result.tileSize, backend: window.engine.backend };
 };
 window.benchPixels = async (b64, width, height) => {
   const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
@@ -273,6 +274,7 @@ def time_engine(
             "peak_tensor_mb": round(result["peakBytes"] / 1e6, 1) if result["peakBytes"] else None,
             "tab_growth_mb": round(memory.growth_mb),
             "backend_at_end": result["backend"],
+            "tile": result["tileSize"],
         }
         log(f"    {mp:g} MP: {last_ms_per_mp:.0f} ms/MP, tab +{memory.growth_mb:.0f} MB")
     page.evaluate("window.benchUnload()")

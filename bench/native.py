@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from training import card
-from training.inference import context_pixels, denoise_rgb
-from training.noise import with_sigma_map
+from training.inference import denoise_rgb
 
 # Above this many pixels the whole image no longer fits: TensorFlow was killed by the
 # OOM killer at 24 GB on a 12 MP image with `default`, and so was one 2048-px tile
@@ -42,26 +41,9 @@ def side_for(megapixels: float) -> tuple[int, int]:
 
 
 def denoise_native(model, image: np.ndarray, multiple: int, halo: int) -> np.ndarray:  # noqa: ANN001
-    """Whole image when it fits, else NATIVE_TILE-px tiles with the model's context
-    (the image reflect-padded once; each tile read with its context, centre kept)."""
-    height, width = image.shape[:2]
-    if height * width <= WHOLE_IMAGE_LIMIT:
-        return denoise_rgb(model, image, 25.0, multiple=multiple, halo=halo)
-    pad = context_pixels(halo, multiple)
-    grid_h, grid_w = (-(-height // multiple) * multiple, -(-width // multiple) * multiple)
-    padded = np.pad(
-        image, ((pad, pad + grid_h - height), (pad, pad + grid_w - width), (0, 0)), mode="reflect"
-    )
-    out = np.empty((grid_h, grid_w, 3), np.float32)
-    for top in range(0, grid_h, NATIVE_TILE):
-        for left in range(0, grid_w, NATIVE_TILE):
-            tile_h, tile_w = min(NATIVE_TILE, grid_h - top), min(NATIVE_TILE, grid_w - left)
-            window = padded[top : top + tile_h + 2 * pad, left : left + tile_w + 2 * pad]
-            result = np.asarray(model(with_sigma_map(window, 25.0)[None], training=False))[0]
-            out[top : top + tile_h, left : left + tile_w] = result[
-                pad : pad + tile_h, pad : pad + tile_w
-            ]
-    return out[:height, :width]
+    """Whole image when it fits, else NATIVE_TILE-px tiles with the model's context."""
+    tile = NATIVE_TILE if image.shape[0] * image.shape[1] > WHOLE_IMAGE_LIMIT else None
+    return denoise_rgb(model, image, 25.0, multiple=multiple, halo=halo, tile=tile)
 
 
 def time_native(model_dir: Path, sizes_mp: list[float], log) -> dict:  # noqa: ANN001

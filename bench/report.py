@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from training.inference import context_pixels
+
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 # Colour denoising, CBSD68, PSNR (dB) at sigma 15 / 25 / 50, as published in Zhang et al.,
@@ -22,6 +24,19 @@ def engine_label(row: dict) -> str:
     return f"{row['backend']} ×{row['threads']}" if row["backend"] == "wasm" else row["backend"]
 
 
+def row_tile(row: dict) -> int | None:
+    """The tile side the engine reported for a row's measured sizes (older runs: None)."""
+    tiles = {cell["tile"] for cell in row["sizes"].values() if "tile" in cell}
+    return tiles.pop() if len(tiles) == 1 else None
+
+
+def overlap_factor(tile: int, model_card: dict) -> float:
+    """Work per output pixel of a full tile relative to the tile alone: its input
+    carries `context` pixels on every side."""
+    context = context_pixels(model_card["halo"], model_card["size_multiple"])
+    return ((tile + 2 * context) / tile) ** 2
+
+
 def size_cell(cell: dict | None, key: str, unit: str = "") -> str:
     if not cell:
         return "–"
@@ -37,21 +52,21 @@ def speed_tables(results: dict) -> list[str]:
         "## Speed in the browser",
         "",
         "Milliseconds per megapixel (lower is better), σ = 25, the engine's default tile size "
-        "per backend. Warm-up: the first inference after loading (shader compilation, WASM "
+        "for this backend and machine (WASM: 1024 px where the browser reports 8 GB of "
+        "memory or more, else 512). Warm-up: the first inference after loading (shader compilation, WASM "
         "set-up), counted apart. `webgl` here is SwiftShader, a software renderer (no GPU on "
         "this machine; the app itself would not choose it). A size is skipped when the last "
         "one's speed (for webgl and cpu, first a 256×192 probe) projects past the time cap "
         "(300 s for wasm, 120 s for the others).",
         "",
-        "| model | backend | warm-up ms | " + " | ".join(f"{s} MP" for s in sizes) + " |",
-        "|---|---|---:|" + "---:|" * len(sizes),
+        "| model | backend | tile px | warm-up ms | " + " | ".join(f"{s} MP" for s in sizes) + " |",
+        "|---|---|---:|---:|" + "---:|" * len(sizes),
     ]
     for row in results["browser"]:
         cells = [size_cell(row["sizes"].get(s), "ms_per_mp") for s in sizes]
         lines.append(
-            f"| {row['model']} | {engine_label(row)} | {row['warmupMs']:,.0f} | "
-            + " | ".join(cells)
-            + " |"
+            f"| {row['model']} | {engine_label(row)} | {row_tile(row) or '–'} | "
+            f"{row['warmupMs']:,.0f} | " + " | ".join(cells) + " |"
         )
     lines += [
         "",
@@ -76,8 +91,20 @@ def speed_tables(results: dict) -> list[str]:
     return lines
 
 
-def native_table(results: dict) -> list[str]:
+def native_table(results: dict, cards: dict[str, dict]) -> list[str]:
     sizes = [f"{s:g}" for s in results["sizes_mp"]]
+    overlaps = [
+        f"{row['model']} {tile}-px ×{overlap_factor(tile, cards[row['model']]):.2f}"
+        for row in results["browser"]
+        if row["backend"] == "wasm" and row["threads"] > 1 and row["model"] in cards
+        if (tile := row_tile(row))
+    ]
+    overlap_text = (
+        f"The browser's WASM tiles carry context on each side whose overlap costs extra work "
+        f"({', '.join(overlaps)}). "
+        if overlaps
+        else ""
+    )
     lines = [
         "## Browser against native TensorFlow",
         "",
@@ -85,9 +112,9 @@ def native_table(results: dict) -> list[str]:
         "one call up to 4 MP, 12 MP in 1024-px tiles (a whole 12 MP image, and 2048-px "
         "tiles, made TensorFlow use all 24 GB). The tiles turned out faster per megapixel "
         "than whole images (large tensors are memory-bound), so native's best case here is "
-        "its 12 MP number. The browser works in 512-px tiles whose context overlap costs "
-        "extra work (fast ×1.49, default ×1.98). Ratio = native ms/MP ÷ browser ms/MP at "
-        "the same size, i.e. the browser's speed as a fraction of native; the headline "
+        "its 12 MP number. "
+        + overlap_text
+        + "Ratio = native ms/MP ÷ browser ms/MP at the same size, i.e. the browser's speed as a fraction of native; the headline "
         "compares best with best (goal ≥ 0.5 on WASM with all threads).",
         "",
         "| model | | " + " | ".join(f"{s} MP" for s in sizes) + " |",
@@ -224,7 +251,7 @@ def markdown(results: dict, cards: dict[str, dict], page: Path) -> str:
         "",
         *speed_tables(results),
         "",
-        *native_table(results),
+        *native_table(results, cards),
         "",
         *cbm3d_table(results),
         "",

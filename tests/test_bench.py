@@ -37,11 +37,14 @@ def test_the_report_keeps_what_people_wrote_around_the_numbers(tmp_path: Path) -
         f"# Benchmarks\n\nIntro.\n\n{report.START}\nold\n{report.END}\n\n## Reading\nKept.\n"
     )
     results = json.loads((ROOT / "tests/fixtures/bench-results.json").read_text())
-    cards = {"default": json.loads((ROOT / "models/default/card.json").read_text())}
+    cards = {
+        m: json.loads((ROOT / f"models/{m}/card.json").read_text()) for m in ("default", "fast")
+    }
     text = report.markdown(results, cards, page)
     assert text.startswith("# Benchmarks\n\nIntro.") and text.endswith("## Reading\nKept.\n")
     assert "old" not in text
-    assert "| fast | wasm ×2 | 400 | 20,000 | skipped (projected 9 min) |" in text
+    assert "| fast | wasm ×2 | 512 | 400 | 20,000 | skipped (projected 9 min) |" in text
+    assert "fast 512-px ×1.49" in text  # fast's halo 53 -> 56 px of context per side
     assert "**0.20**" in text  # native 4000 ms/MP / browser 20000 ms/MP
 
 
@@ -59,12 +62,15 @@ def test_quick_benchmark_runs_for_real(tmp_path: Path) -> None:
     results = json.loads((tmp_path / "benchmarks.json").read_text())
     (wasm,) = results["browser"]
     assert wasm["backend"] == "wasm" and wasm["threads"] >= 2 and wasm["isolated"]
-    for size in ("0.25", "1"):
+    # The engine's default tile follows the memory the browser reports (8 GB: 1024 px).
+    expected_tile = 1024 if (wasm["deviceMemory"] or 0) >= 8 else 512
+    for size in ("1", "4"):
         cell = wasm["sizes"][size]
         assert cell["ms_per_mp"] > 0 and cell["peak_tensor_mb"] > 0
+        assert cell["tile"] == expected_tile, (cell, wasm["deviceMemory"])
         assert results["native"][0]["sizes"][size]["ms_per_mp"] > 0
     # Memory is bounded by the tile: four times the pixels, not four times the tensors.
-    assert wasm["sizes"]["1"]["peak_tensor_mb"] < 1.5 * wasm["sizes"]["0.25"]["peak_tensor_mb"]
+    assert wasm["sizes"]["4"]["peak_tensor_mb"] < 1.5 * wasm["sizes"]["1"]["peak_tensor_mb"]
     for method in ("ours: fast", "CBM3D"):  # the noisy crops are at about 20 dB
         assert results["quality"]["methods"][method]["psnr"] > 25, results["quality"]
     assert "| fast | ratio, WASM" in (tmp_path / "benchmarks.md").read_text()

@@ -99,6 +99,19 @@ def test_the_model_runs_on_odd_sizes_through_padding() -> None:
     assert out.shape == (37, 53, 3)
 
 
+def test_tiles_with_the_halo_give_the_whole_image_result() -> None:
+    """Python's tiled path (bench, big photos) matches the whole image, odd edge tiles
+    included; a halo too small for the network would show up as a difference."""
+    model = models.build("fast")
+    noisy = np.random.default_rng(3).random((75, 98, 3)).astype(np.float32)
+    shape = {"multiple": models.size_multiple("fast"), "halo": 53}
+    whole = denoise_rgb(model, noisy, 25.0, **shape)
+    tiled = denoise_rgb(model, noisy, 25.0, tile=20, **shape)  # rounds down to 16
+    np.testing.assert_allclose(tiled, whole, atol=1e-5)
+    short = denoise_rgb(model, noisy, 25.0, multiple=8, halo=8, tile=16)
+    assert np.abs(short - whole).max() > 1e-3  # the test can tell a seam
+
+
 def test_halo_bounds_the_receptive_field() -> None:
     """With random weights, a changed input pixel never moves outputs farther than
     `halo` pixels away, and does reach nearly that far (ReLUs that happen to be off

@@ -2,7 +2,8 @@
 
 The image is reflect-padded by the model's halo (rounded up to the size multiple) on
 every side, plus whatever the right and bottom edges need to reach the multiple; the
-output is cropped back. This is the engine's whole-image computation (one tile), so
+output is cropped back. Large images can go in tiles, each with the halo's context:
+the same result with bounded memory. This is the engine's whole-image computation (one tile), so
 Keras and web results are comparable pixel for pixel, borders included. Evaluation,
 the converter's parity checks and the tests all go through it.
 
@@ -70,19 +71,33 @@ def denoise_rgb(
     multiple: int,
     halo: int,
     input_size: int | None = None,
+    tile: int | None = None,
 ) -> np.ndarray:
     """Float `[H, W, 3]` noisy RGB in [0, 1] -> unclipped clean estimate, same shape.
 
-    `input_size`: the network's fixed window (from the card), None for any size."""
+    `input_size`: the network's fixed window (from the card), None for any size.
+    `tile`: process in tiles of this side (rounded down to the grid), each read with
+    its context from the once-padded image, as the engine does; the result equals the
+    whole-image one, with memory bounded by the tile. None: the whole image at once."""
     if input_size:
         return denoise_windows(model, noisy, sigma, input_size)
     height, width = noisy.shape[:2]
     pad = context_pixels(halo, multiple)
-    bottom = math.ceil((height + 2 * pad) / multiple) * multiple - height - pad
-    right = math.ceil((width + 2 * pad) / multiple) * multiple - width - pad
-    padded = np.pad(noisy, ((pad, bottom), (pad, right), (0, 0)), mode="reflect")
-    out = np.asarray(model(with_sigma_map(padded, sigma)[None], training=False))[0]
-    return out[pad : pad + height, pad : pad + width]
+    grid_h, grid_w = (math.ceil(length / multiple) * multiple for length in (height, width))
+    padded = np.pad(
+        noisy, ((pad, pad + grid_h - height), (pad, pad + grid_w - width), (0, 0)), mode="reflect"
+    )
+    step = max(multiple, tile // multiple * multiple) if tile else max(grid_h, grid_w)
+    out = np.empty((grid_h, grid_w, 3), np.float32)
+    for top in range(0, grid_h, step):
+        for left in range(0, grid_w, step):
+            tile_h, tile_w = min(step, grid_h - top), min(step, grid_w - left)
+            window = padded[top : top + tile_h + 2 * pad, left : left + tile_w + 2 * pad]
+            result = np.asarray(model(with_sigma_map(window, sigma)[None], training=False))[0]
+            out[top : top + tile_h, left : left + tile_w] = result[
+                pad : pad + tile_h, pad : pad + tile_w
+            ]
+    return out[:height, :width]
 
 
 def denoise_any(

@@ -33,6 +33,8 @@ export interface DenoiseResult {
   numTensors: number;
   /** Peak TF.js tensor bytes during this image, if measureMemory (wasm/cpu only). */
   peakBytes: number | null;
+  /** Tile side the engine used: the one asked for, or its default for this backend and device. */
+  tileSize: number;
 }
 
 export class CancelledError extends Error {
@@ -132,7 +134,7 @@ export class Denoiser {
     this.pending.delete(reply.id);
     if (reply.type === 'result') {
       const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
-      pending.resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes });
+      pending.resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize });
     } else if (reply.type === 'cancelled') pending.reject(new CancelledError());
     else pending.reject(new Error(reply.message));
   }

@@ -62,6 +62,8 @@ export type WorkerReply =
       /** Peak bytes held by TF.js tensors during the image (weights included), when
        * measureMemory was asked for on a wasm or cpu backend; otherwise null. */
       peakBytes: number | null;
+      /** Tile side used (the request's, or the backend's default for this device). */
+      tileSize: number;
     }
   | { type: 'cancelled'; id: number; numTensors: number }
   | { type: 'error'; id?: number; message: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextPixels, mirror, planTiles, textureTileLimit } from './tiling';
+import { contextPixels, defaultTileSize, mirror, planTiles, textureTileLimit } from './tiling';
 
 function coverage(width: number, height: number, tileSize: number) {
   const seen = new Uint8Array(width * height);
@@ -68,5 +68,22 @@ describe('textureTileLimit', () => {
       expect((((tile + 8 + 208) ** 2) * 32) / 4).toBeGreaterThan(max * max * 0.97);
     }
     expect(textureTileLimit(256, 104, 8, 32)).toBe(8); // tiny GPUs still get a tile
+  });
+});
+
+describe('defaultTileSize', () => {
+  it('gives WASM big tiles only where the device says it has the memory', () => {
+    expect(defaultTileSize('wasm', 8)).toBe(1024);
+    expect(defaultTileSize('wasm', 4)).toBe(512);
+    expect(defaultTileSize('wasm', 0.5)).toBe(512);
+    expect(defaultTileSize('wasm', undefined)).toBe(512);
+  });
+
+  it('keeps GPU tiles big and CPU tiles small whatever the memory', () => {
+    for (const memory of [undefined, 2, 8]) {
+      expect(defaultTileSize('webgpu', memory)).toBe(1024);
+      expect(defaultTileSize('webgl', memory)).toBe(1024);
+      expect(defaultTileSize('cpu', memory)).toBe(256);
+    }
   });
 });

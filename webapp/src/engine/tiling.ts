@@ -5,6 +5,8 @@
  * the image are read mirrored (reflect padding, as the contract asks).
  */
 
+import type { BackendName } from './protocol';
+
 export interface Tile {
   /** Output region, image coordinates. */
   x: number;
@@ -74,4 +76,22 @@ export function mirror(i: number, n: number): number {
 export function textureTileLimit(maxTextureSize: number, context: number, multiple: number, channels: number): number {
   const side = Math.floor(maxTextureSize * Math.sqrt(4 / channels)) - 2 * context;
   return Math.max(multiple, Math.floor(side / multiple) * multiple);
+}
+
+/** Device memory (GB, as `navigator.deviceMemory` reports it) from which WASM takes big tiles. */
+export const BIG_TILE_MEMORY_GB = 8;
+
+/**
+ * The tile side used when the caller names none. GPUs take 1024 px (fewer dispatches;
+ * the texture limit still caps it). On WASM, 1024-px tiles ran 12 % (`default`) to 26 %
+ * (`fast`) faster than 512 on this project's benchmark machine, since less of each tile
+ * is context overlap, but held about 3x the tensor memory (555 instead of 221 MB for
+ * `default`): they are taken only where `navigator.deviceMemory` reports at least 8 GB
+ * (a coarse, rounded value); phones, and browsers that do not say, keep 512. The pure-JS
+ * CPU backend is the last resort and slow: small tiles keep progress and cancel lively.
+ */
+export function defaultTileSize(backend: BackendName, deviceMemoryGb: number | undefined): number {
+  if (backend === 'webgpu' || backend === 'webgl') return 1024;
+  if (backend === 'wasm') return (deviceMemoryGb ?? 0) >= BIG_TILE_MEMORY_GB ? 1024 : 512;
+  return 256;
 }

@@ -9,9 +9,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
-import { contextPixels, textureTileLimit } from './tiling';
-
-const DEFAULT_TILE: Record<BackendName, number> = { webgpu: 1024, webgl: 1024, wasm: 512, cpu: 256 };
+import { contextPixels, defaultTileSize, textureTileLimit } from './tiling';
 
 let model: GraphModel | null = null;
 let card: ModelCard | null = null;
@@ -108,9 +106,11 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   peakBytes = null;
   let tilesDone = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
+  const deviceMemory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  const tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory), tileLimit);
   const out = await denoiseTiled(pixels, width, height, card, runTile, {
     sigma,
-    tileSize: Math.min(request.tileSize ?? DEFAULT_TILE[backend], tileLimit),
+    tileSize,
     onTile: async (done, total) => {
       post({ type: 'progress', id, done, total, elapsedMs: performance.now() - start });
       await new Promise((resolve) => setTimeout(resolve, 0)); // let a cancel message in
@@ -123,7 +123,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
     return;
   }
   post(
-    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes },
+    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes, tileSize },
     [out.buffer],
   );
 }
