@@ -31,6 +31,10 @@ from training.noise import seeded_gaussian_noise
 
 ROOT = Path(__file__).resolve().parents[1]
 PEER_ASSETS = browser.PEER / "node_modules/@upscalerjs/maxim-denoising/assets"
+# The quality crops: side, and megapixels (the peer takes about a minute per crop on one
+# WASM thread, so they stay small).
+CROP = 256
+CROP_MP = CROP * CROP / 1e6
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -72,13 +76,13 @@ def quality_crops(count: int) -> tuple[str, list[np.ndarray], list[np.ndarray]]:
     files = image_files(DEFAULT_VAL_DIR)[:count] if DEFAULT_VAL_DIR.is_dir() else []
     cleans, names = [], []
     for path in files:
-        cleans.append(read_clean(path, "rgb", crop=256))
+        cleans.append(read_clean(path, "rgb", crop=CROP))
         names.append(path.name)
-    source = f"CBSD68 ({', '.join(names)}), centre 256×256"
+    source = f"CBSD68 ({', '.join(names)}), centre {CROP}×{CROP}"
     if not cleans:
-        source = "generated pictures (CBSD68 not found), 256×256"
+        source = f"generated pictures (CBSD68 not found), {CROP}×{CROP}"
         for seed in range(count):
-            cleans.append(to_uint8(native.sample_image(256, 256, seed, sigma=0.0)))
+            cleans.append(to_uint8(native.sample_image(CROP, CROP, seed, sigma=0.0)))
             names.append(f"generated{seed}")
     noisy = [
         to_uint8(seeded_gaussian_noise(c / 255.0, 25.0, name))
@@ -128,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     cbm3d_out = [to_uint8(bm3d.bm3d_rgb(n / 255.0, 25 / 255)) for n in noisy]
     quality["CBM3D"] = {
         "psnr": mean_psnr(cleans, cbm3d_out),
-        "ms_per_mp": round((time.perf_counter() - start) * 1000 / (len(noisy) * 0.065536)),
+        "ms_per_mp": round((time.perf_counter() - start) * 1000 / (len(noisy) * CROP_MP)),
         "where": "Python (bm3d), CPU",
         "bytes": None,
     }
@@ -145,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
                         chromium, model, backend, threads, sizes, cap, log, probe=slow
                     )
                 )
-            outputs, ms_per_mp = browser.denoise_crops(chromium, model, None, noisy)
+            outputs, ms_per_mp = browser.denoise_crops(chromium, model, noisy)
             model_bytes = json.loads(
                 (ROOT / f"webapp/static/models/{model}/denoiser.json").read_text()
             )["bytes"]
@@ -192,7 +196,7 @@ def run_peer(
     crop_ms = run["ms"][1:]
     quality["UpscalerJS MAXIM"] = {
         "psnr": mean_psnr(cleans, run["outputs"][1:]),
-        "ms_per_mp": round(float(np.mean(crop_ms)) / 0.065536),
+        "ms_per_mp": round(float(np.mean(crop_ms)) / CROP_MP),
         "where": f"Chromium, WASM ×{run['threads']} (+ Einsum kernel)",
         "bytes": model_bytes,
     }

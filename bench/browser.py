@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import psutil
 
+from bench.native import side_for
 from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, STATIC, free_port, start_server
 
 PEER = Path(__file__).resolve().parent / "peer"
@@ -34,10 +35,24 @@ ISOLATION = {
     "Cache-Control": "no-store",
 }
 
-OUR_PAGE = """<!doctype html><meta charset="utf-8"><title>bench</title>
+# Pixels cross into and out of the pages as base64 (Playwright passes JSON); the chunks
+# keep String.fromCharCode's argument list short.
+BASE64_JS = """
+const fromBase64 = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+const toBase64 = (bytes) => {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(text);
+};
+"""
+
+OUR_PAGE = (
+    """<!doctype html><meta charset="utf-8"><title>bench</title>
 <script type="module">
 import { createEngine } from '/widget/denoise-widget.js';
-
+"""
+    + BASE64_JS
+    + """
 // A photo-like test card: gradients, hard edges, texture and noise (content does not
 // change the speed of a convolutional network, but it keeps the picture honest).
 function testCard(width, height) {
@@ -74,16 +89,14 @@ window.benchRun = async (width, height, tileSize) => {
   return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, tileSize: result.tileSize, backend: window.engine.backend };
 };
 window.benchPixels = async (b64, width, height) => {
-  const bytes = Uint8ClampedArray.from(atob(b64), (c) => c.charCodeAt(0));
+  const bytes = new Uint8ClampedArray(fromBase64(b64).buffer);
   const result = await window.engine.denoise(new ImageData(bytes, width, height), { sigma: 25 });
-  let text = '';
-  const out = result.image.data;
-  for (let i = 0; i < out.length; i += 8192) text += String.fromCharCode(...out.subarray(i, i + 8192));
-  return { elapsedMs: result.elapsedMs, pixels: btoa(text) };
+  return { elapsedMs: result.elapsedMs, pixels: toBase64(result.image.data) };
 };
 window.benchUnload = () => window.engine.dispose();
 window.benchReady = true;
 </script>"""
+)
 
 PEER_ROOT = "/__bench__/peer/node_modules"
 PEER_PAGE = f"""<!doctype html><meta charset="utf-8"><title>peer</title>
@@ -100,7 +113,7 @@ PEER_PAGE = f"""<!doctype html><meta charset="utf-8"><title>peer</title>
 <script src="{PEER_ROOT}/upscaler/dist/browser/umd/upscaler.min.js"></script>
 <script type="module">
 import {{ registerEinsum }} from '/__bench__/peer/einsum.js';
-
+{BASE64_JS}
 window.peerLoad = async (threads) => {{
   registerEinsum(tf, 'wasm');
   tf.wasm.setWasmPaths('{PEER_ROOT}/@tensorflow/tfjs-backend-wasm/dist/');
@@ -115,8 +128,7 @@ window.peerLoad = async (threads) => {{
   return {{ loadMs: performance.now() - start, backend: tf.getBackend(), threads: tf.wasm.getThreadsCount() }};
 }};
 window.peerRun = async (b64, width, height) => {{
-  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const input = tf.tensor3d(bytes, [height, width, 3], 'int32');
+  const input = tf.tensor3d(fromBase64(b64), [height, width, 3], 'int32');
   const start = performance.now();
   const output = await window.upscaler.execute(input, {{ output: 'tensor' }});
   const values = await output.data();
@@ -124,9 +136,7 @@ window.peerRun = async (b64, width, height) => {{
   const pixels = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) pixels[i] = Math.max(0, Math.min(255, Math.round(values[i])));
   tf.dispose([input, output]);
-  let text = '';
-  for (let i = 0; i < pixels.length; i += 8192) text += String.fromCharCode(...pixels.subarray(i, i + 8192));
-  return {{ elapsedMs, shape: output.shape, pixels: btoa(text), numTensors: tf.memory().numTensors }};
+  return {{ elapsedMs, shape: output.shape, pixels: toBase64(pixels), numTensors: tf.memory().numTensors }};
 }};
 window.peerReady = true;
 </script>"""
@@ -254,8 +264,7 @@ def time_engine(
         row["probe_ms_per_mp"] = round(last_ms_per_mp)
         log(f"    probe 0.05 MP: {last_ms_per_mp:.0f} ms/MP")
     for mp in sizes_mp:
-        side_w = int(round((mp * 1e6 * 4 / 3) ** 0.5))
-        side_h = int(round(mp * 1e6 / side_w))
+        side_w, side_h = side_for(mp)
         projected = (last_ms_per_mp or 0) * side_w * side_h / 1e6 / 1000
         if projected > cap_seconds:
             row["sizes"][f"{mp:g}"] = {"skipped": f"projected {projected / 60:.0f} min"}
@@ -283,12 +292,11 @@ def time_engine(
 
 
 def denoise_crops(
-    browser: Browser, model: str, threads: int | None, crops: list[np.ndarray]
+    browser: Browser, model: str, crops: list[np.ndarray]
 ) -> tuple[list[np.ndarray], float]:
-    """Our engine (WASM) on uint8 noisy RGB crops: (outputs, mean ms per MP)."""
+    """Our engine (WASM, all threads) on uint8 noisy RGB crops: (outputs, mean ms per MP)."""
     page = browser.page("index.html", "benchReady")
-    options = {"model": model, "backend": "wasm", **({"threads": threads} if threads else {})}
-    page.evaluate("options => window.benchLoad(options)", options)
+    page.evaluate("options => window.benchLoad(options)", {"model": model, "backend": "wasm"})
     outputs, ms_per_mp = [], []
     for crop in crops:
         height, width = crop.shape[:2]
@@ -308,7 +316,8 @@ def peer_crops(browser: Browser, threads: int, crops: list[np.ndarray], log) -> 
     page = browser.page("peer.html", "peerReady")
     loaded = page.evaluate("t => window.peerLoad(t)", threads)
     log(
-        f"  UpscalerJS MAXIM: {loaded['backend']} x{loaded['threads']}, load {loaded['loadMs']:.0f} ms"
+        f"  UpscalerJS MAXIM: {loaded['backend']} x{loaded['threads']}, "
+        f"load {loaded['loadMs']:.0f} ms"
     )
     outputs, timings = [], []
     for index, crop in enumerate(crops):

@@ -46,29 +46,53 @@ def size_cell(cell: dict | None, key: str, unit: str = "") -> str:
     return "n/a" if value is None else f"{value:,}{unit}"
 
 
+def browser_rows(results: dict, leading, cell) -> list[str]:  # noqa: ANN001
+    """One table row per browser engine: model, backend, `leading(row)` cells, then
+    `cell(size cell)` for each size."""
+    sizes = [f"{s:g}" for s in results["sizes_mp"]]
+    return [
+        "| "
+        + " | ".join(
+            [
+                row["model"],
+                engine_label(row),
+                *leading(row),
+                *(cell(row["sizes"].get(s)) for s in sizes),
+            ]
+        )
+        + " |"
+        for row in results["browser"]
+    ]
+
+
+def memory_cell(cell: dict | None) -> str:
+    """Peak tensor memory / the tab's growth, for a measured size."""
+    if not cell or "skipped" in cell:
+        return size_cell(cell, "")
+    tensor = "n/a" if cell["peak_tensor_mb"] is None else f"{cell['peak_tensor_mb']:.0f} MB"
+    return f"{tensor} / +{cell['tab_growth_mb']} MB"
+
+
 def speed_tables(results: dict) -> list[str]:
     sizes = [f"{s:g}" for s in results["sizes_mp"]]
-    lines = [
+    return [
         "## Speed in the browser",
         "",
         "Milliseconds per megapixel (lower is better), σ = 25, the engine's default tile size "
         "for this backend and machine (WASM: 1024 px where the browser reports 8 GB of "
-        "memory or more, else 512). Warm-up: the first inference after loading (shader compilation, WASM "
-        "set-up), counted apart. `webgl` here is SwiftShader, a software renderer (no GPU on "
-        "this machine; the app itself would not choose it). A size is skipped when the last "
-        "one's speed (for webgl and cpu, first a 256×192 probe) projects past the time cap "
-        "(300 s for wasm, 120 s for the others).",
+        "memory or more, else 512). Warm-up: the first inference after loading (shader "
+        "compilation, WASM set-up), counted apart. `webgl` here is SwiftShader, a software "
+        "renderer (no GPU on this machine; the app itself would not choose it). A size is "
+        "skipped when the last one's speed (for webgl and cpu, first a 256×192 probe) "
+        "projects past the time cap (300 s for wasm, 120 s for the others).",
         "",
         "| model | backend | tile px | warm-up ms | " + " | ".join(f"{s} MP" for s in sizes) + " |",
         "|---|---|---:|---:|" + "---:|" * len(sizes),
-    ]
-    for row in results["browser"]:
-        cells = [size_cell(row["sizes"].get(s), "ms_per_mp") for s in sizes]
-        lines.append(
-            f"| {row['model']} | {engine_label(row)} | {row_tile(row) or '–'} | "
-            f"{row['warmupMs']:,.0f} | " + " | ".join(cells) + " |"
-        )
-    lines += [
+        *browser_rows(
+            results,
+            lambda row: [str(row_tile(row) or "–"), f"{row['warmupMs']:,.0f}"],
+            lambda cell: size_cell(cell, "ms_per_mp"),
+        ),
         "",
         "Memory per image: peak bytes held by TF.js tensors during the image (weights "
         "included; measured by `tf.profile` on wasm and cpu, n/a on webgl) / growth of "
@@ -77,18 +101,8 @@ def speed_tables(results: dict) -> list[str]:
         "",
         "| model | backend | " + " | ".join(f"{s} MP" for s in sizes) + " |",
         "|---|---|" + "---|" * len(sizes),
+        *browser_rows(results, lambda row: [], memory_cell),
     ]
-    for row in results["browser"]:
-        cells = []
-        for s in sizes:
-            cell = row["sizes"].get(s)
-            if not cell or "skipped" in cell:
-                cells.append(size_cell(cell, ""))
-                continue
-            tensor = "n/a" if cell["peak_tensor_mb"] is None else f"{cell['peak_tensor_mb']:.0f} MB"
-            cells.append(f"{tensor} / +{cell['tab_growth_mb']} MB")
-        lines.append(f"| {row['model']} | {engine_label(row)} | " + " | ".join(cells) + " |")
-    return lines
 
 
 def native_table(results: dict, cards: dict[str, dict]) -> list[str]:
@@ -114,8 +128,9 @@ def native_table(results: dict, cards: dict[str, dict]) -> list[str]:
         "than whole images (large tensors are memory-bound), so native's best case here is "
         "its 12 MP number. "
         + overlap_text
-        + "Ratio = native ms/MP ÷ browser ms/MP at the same size, i.e. the browser's speed as a fraction of native; the headline "
-        "compares best with best (goal ≥ 0.5 on WASM with all threads).",
+        + "Ratio = native ms/MP ÷ browser ms/MP at the same size, i.e. the browser's speed "
+        "as a fraction of native; the headline compares best with best (goal ≥ 0.5 on WASM "
+        "with all threads).",
         "",
         "| model | | " + " | ".join(f"{s} MP" for s in sizes) + " |",
         "|---|---|" + "---:|" * len(sizes),

@@ -2,10 +2,10 @@
 
 The image is reflect-padded by the model's halo (rounded up to the size multiple) on
 every side, plus whatever the right and bottom edges need to reach the multiple; the
-output is cropped back. Large images can go in tiles, each with the halo's context:
-the same result with bounded memory. This is the engine's whole-image computation (one tile), so
-Keras and web results are comparable pixel for pixel, borders included. Evaluation,
-the converter's parity checks and the tests all go through it.
+output is cropped back. This is the engine's computation, so Keras and web results are
+comparable pixel for pixel, borders included: in one piece, or in tiles that each read
+the halo's context (the same result, with memory bounded by the tile). Evaluation, the
+converter's parity checks, the benchmark and the tests all go through it.
 
 Networks with a fixed input size (the undercomplete autoencoder's dense bottleneck)
 cannot take the whole image: they run on overlapping windows instead.

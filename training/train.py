@@ -57,23 +57,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--val-size", type=int, default=192, help="validation centre-crop side")
     p.add_argument("--arch", choices=models.ARCHITECTURES, default="default")
     family = p.add_argument_group("classic autoencoders (see docs/autoencoders.md)")
+    defaults = models.AutoencoderOptions()
     family.add_argument(
-        "--bottleneck", type=int, default=10, help="undercomplete: numbers in the code"
+        "--bottleneck",
+        type=int,
+        default=defaults.bottleneck,
+        help="undercomplete: numbers in the code",
     )
     family.add_argument(
-        "--sparsity", choices=("l1", "kl"), default="l1", help="sparse: the code penalty"
+        "--sparsity",
+        choices=("l1", "kl"),
+        default=defaults.sparsity,
+        help="sparse: the code penalty",
     )
     family.add_argument(
-        "--sparsity-weight", type=float, default=1e-3, help="sparse: weight of the penalty"
+        "--sparsity-weight",
+        type=float,
+        default=defaults.sparsity_weight,
+        help="sparse: weight of the penalty",
     )
     family.add_argument(
         "--sparsity-target",
         type=float,
-        default=0.05,
+        default=defaults.sparsity_target,
         help="sparse, kl: target mean activation rho",
     )
     family.add_argument(
-        "--beta", type=float, default=0.01, help="vae: weight of the KL term (1: plain ELBO)"
+        "--beta",
+        type=float,
+        default=defaults.beta,
+        help="vae: weight of the KL term (1: plain ELBO)",
     )
     p.add_argument(
         "--out",

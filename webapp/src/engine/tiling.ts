@@ -83,9 +83,9 @@ export const BIG_TILE_MEMORY_GB = 8;
 
 /**
  * The tile side used when the caller names none. GPUs take 1024 px (fewer dispatches;
- * the texture limit still caps it). On WASM, 1024-px tiles ran 12 % (`default`) to 26 %
- * (`fast`) faster than 512 on this project's benchmark machine, since less of each tile
- * is context overlap, but held about 3x the tensor memory (555 instead of 221 MB for
+ * the texture limit still caps it). On WASM, 1024-px tiles ran 38 % (`default`) and 31 %
+ * (`fast`) faster than 512 at 12 MP (docs/benchmarks.md), since less of each tile is
+ * context overlap, but held about 3x the tensor memory (632 instead of 221 MB for
  * `default`): they are taken only where `navigator.deviceMemory` reports at least 8 GB
  * (a coarse, rounded value); phones, and browsers that do not say, keep 512. The pure-JS
  * CPU backend is the last resort and slow: small tiles keep progress and cancel lively.
