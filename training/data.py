@@ -3,15 +3,16 @@
 Images are decoded once with Pillow (any backend, no TensorFlow needed) and kept as
 uint8 arrays. Two samplers deliver the same random patches with flips and 90-degree
 rotations: a tf.data pipeline for the TensorFlow backend, and a Keras PyDataset for
-the other Keras backends (JAX on a GPU machine without TensorFlow). Noise is added
-later, inside the training graph (see noise.py).
+the other Keras backends (JAX on a GPU machine without TensorFlow). White noise is
+added later, inside the training graph (see noise.py); camera noise, which needs numpy
+and JPEG, is made here per patch (NoisyPairSequence, camera_noise.py).
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import keras
@@ -19,7 +20,12 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
-DEFAULT_TRAIN_DIRS = (Path(__file__).resolve().parents[2] / "shared/data/train/CBSD432",)
+SHARED_TRAIN = Path(__file__).resolve().parents[2] / "shared/data/train"
+# Every colour photo set ../shared/data/README.md lists for training: BSDS alone lacks
+# saturated colours, smooth gradients, buildings and everyday scenes.
+DEFAULT_TRAIN_DIRS = tuple(
+    SHARED_TRAIN / name for name in ("CBSD432", "DreamBooth", "Urban100", "ImageNetSample")
+)
 DEFAULT_VAL_DIR = Path(__file__).resolve().parents[2] / "shared/data/val/CBSD68"
 
 log = logging.getLogger(__name__)
@@ -133,6 +139,50 @@ class PatchSequence(keras.utils.PyDataset):
             batch[i] = _augment_numpy(patch, rng, self.gray_fraction)
         batch *= np.float32(1.0 / 255.0)
         return batch, batch
+
+
+class NoisyPairSequence(keras.utils.PyDataset):
+    """Random augmented patches with noise made in numpy: `(noisy + strength map, target)`.
+
+    For noise that a Keras layer cannot make in the graph (camera pipelines with Poisson
+    noise, demosaicing and JPEG: see camera_noise.py). `make_pair(clean, rng, gray)`
+    returns (noisy, target, strength on the 0-255 scale) for one float patch in [0, 1].
+    Works on every Keras backend; threads run the numpy work beside the training step.
+    """
+
+    def __init__(
+        self,
+        images: list[np.ndarray],
+        patch_size: int,
+        batch_size: int,
+        steps: int,
+        seed: int,
+        make_pair: Callable[
+            [np.ndarray, np.random.Generator, bool], tuple[np.ndarray, np.ndarray, float]
+        ],
+        gray_fraction: float = 0.0,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.clean = PatchSequence(images, patch_size, batch_size, steps, seed)
+        self.make_pair = make_pair
+        self.gray_fraction = gray_fraction
+        self.seed = seed
+
+    def __len__(self) -> int:
+        return len(self.clean)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        clean, _ = self.clean[index]
+        rng = np.random.default_rng([self.seed + 1, index, np.random.randint(2**31)])
+        inputs = np.empty(clean.shape[:-1] + (4,), np.float32)
+        targets = np.empty_like(clean)
+        for i, patch in enumerate(clean):
+            noisy, target, strength = self.make_pair(patch, rng, rng.random() < self.gray_fraction)
+            inputs[i, ..., :3] = noisy
+            inputs[i, ..., 3] = strength / 255.0
+            targets[i] = target
+        return inputs, targets
 
 
 def patch_dataset(

@@ -17,12 +17,13 @@ import os
 import platform
 import shutil
 import time
+import zlib
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from training import card, data, models
+from training import camera_noise, card, data, models
 from training.inference import denoise_rgb
 from training.metrics import psnr_metric, psnr_uint8, to_uint8
 from training.noise import SyntheticNoise, seeded_gaussian_noise
@@ -105,6 +106,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--steps-per-epoch", type=int, default=500)
     p.add_argument("--epochs", type=int, default=100)
     p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (cosine decay)")
+    p.add_argument(
+        "--noise",
+        choices=("gaussian", "photo"),
+        default="gaussian",
+        help="gaussian: white noise with a sigma map (the default/fast models); photo: the "
+        "camera-pipeline mix of training/camera_noise.py (the photo model), the map holding "
+        "the noise RMS",
+    )
     p.add_argument("--sigma-max", type=float, default=75.0, help="noise drawn from [0, this]")
     p.add_argument(
         "--quantized-fraction",
@@ -186,9 +195,13 @@ def distribution_scope(name: str):  # noqa: ANN201 (a context manager)
 
 
 class ValidationPSNR(keras.callbacks.Callback):
-    """Adds `val_psnr` (uint8 protocol, sigma 25, fixed seeded noise) to each epoch's logs:
-    the mean of the colour crops' PSNR and of their gray versions' (noise on the gray
-    image, replicated to RGB in and averaged out, as evaluation does).
+    """Adds `val_psnr` (uint8 protocol, fixed seeded noise) to each epoch's logs: the mean
+    of the colour crops' PSNR and of their gray versions' (noise on the gray image,
+    replicated to RGB in and averaged out, as evaluation does).
+
+    Noise `gaussian`: white, sigma 25. Noise `photo`: the camera-noise mix seeded per
+    crop, the model told each pair's true strength (never the real pairs: those are
+    for evaluation only).
 
     Listed before ModelCheckpoint so that the checkpoint can monitor it.
     """
@@ -198,26 +211,36 @@ class ValidationPSNR(keras.callbacks.Callback):
         denoiser: keras.Model,
         crops: list[tuple[str, np.ndarray]],
         input_size: int | None = None,
+        noise: str = "gaussian",
     ) -> None:
         super().__init__()
         self.denoiser = denoiser
         self.input_size = input_size
-        self.pairs: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {"rgb": [], "gray": []}
+        self.label = f"sigma {VAL_SIGMA:g}" if noise == "gaussian" else "camera-noise mix"
+        self.pairs: dict[str, list[tuple[np.ndarray, np.ndarray, float]]] = {"rgb": [], "gray": []}
         for name, crop in crops:
-            gray = to_uint8(crop @ data.LUMA / 255.0)
-            for kind, clean in (("rgb", crop), ("gray", gray)):
-                noisy = seeded_gaussian_noise(clean / 255.0, VAL_SIGMA, name)
-                if kind == "gray":
-                    noisy = np.repeat(noisy[..., None], 3, axis=-1)
-                self.pairs[kind].append((clean, noisy))
+            for kind in ("rgb", "gray"):
+                if noise == "photo":
+                    rng = np.random.default_rng(zlib.crc32(f"{name}|{kind}".encode()))
+                    even = crop[: crop.shape[0] // 2 * 2, : crop.shape[1] // 2 * 2] / 255.0
+                    noisy, target, sigma = camera_noise.realistic_pair(
+                        even.astype(np.float32), rng, gray=kind == "gray"
+                    )
+                    clean = to_uint8(target if kind == "rgb" else target[..., 0])
+                else:
+                    clean = crop if kind == "rgb" else to_uint8(crop @ data.LUMA / 255.0)
+                    noisy, sigma = seeded_gaussian_noise(clean / 255.0, VAL_SIGMA, name), VAL_SIGMA
+                    if kind == "gray":
+                        noisy = np.repeat(noisy[..., None], 3, axis=-1)
+                self.pairs[kind].append((clean, noisy, sigma))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         means = {}
         for kind, pairs in self.pairs.items():
             scores = []
-            for clean, noisy in pairs:
+            for clean, noisy, sigma in pairs:
                 out = denoise_rgb(
-                    self.denoiser, noisy, VAL_SIGMA, multiple=1, halo=0, input_size=self.input_size
+                    self.denoiser, noisy, sigma, multiple=1, halo=0, input_size=self.input_size
                 )
                 scores.append(psnr_uint8(clean, to_uint8(out.mean(-1) if kind == "gray" else out)))
             means[kind] = float(np.mean(scores))
@@ -225,7 +248,7 @@ class ValidationPSNR(keras.callbacks.Callback):
             logs["val_psnr_rgb"], logs["val_psnr_gray"] = means["rgb"], means["gray"]
             logs["val_psnr"] = (means["rgb"] + means["gray"]) / 2
         print(
-            f" - val_psnr (sigma {VAL_SIGMA:g}): colour {means['rgb']:.3f} dB, "
+            f" - val_psnr ({self.label}): colour {means['rgb']:.3f} dB, "
             f"gray {means['gray']:.3f} dB",
             flush=True,
         )
@@ -242,14 +265,17 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
         )
         log.info("initialised %d layers from %s: %s", len(copied), args.init_from, copied)
     side = models.fixed_input_size(args.arch, args.options)
-    trainer = keras.Sequential(
-        [
-            keras.Input((side, side, 3)),
-            SyntheticNoise(args.sigma_max, args.quantized_fraction, seed=args.seed),
-            denoiser,
-        ],
-        name=f"trainer_{args.arch}",
-    )
+    if args.noise == "photo":  # the input pipeline makes the noise (NoisyPairSequence)
+        trainer = denoiser
+    else:
+        trainer = keras.Sequential(
+            [
+                keras.Input((side, side, 3)),
+                SyntheticNoise(args.sigma_max, args.quantized_fraction, seed=args.seed),
+                denoiser,
+            ],
+            name=f"trainer_{args.arch}",
+        )
     schedule = keras.optimizers.schedules.CosineDecay(
         args.lr, decay_steps=max(steps_total, 1), alpha=0.01
     )
@@ -290,7 +316,27 @@ def copy_layers(source: keras.Model, target: keras.Model, encoder_only: bool) ->
     return copied
 
 
+def photo_pair(
+    clean: np.ndarray, rng: np.random.Generator, gray: bool
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """One training pair of the camera-noise mix (the photo model's noise)."""
+    return camera_noise.realistic_pair(clean, rng, gray=gray)
+
+
 def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa: ANN201
+    if args.noise == "photo":
+        return data.NoisyPairSequence(
+            images,
+            args.patch_size,
+            args.batch_size,
+            args.steps_per_epoch,
+            args.seed,
+            photo_pair,
+            gray_fraction=args.gray_fraction,
+            workers=args.workers,
+            use_multiprocessing=False,
+            max_queue_size=4 * args.workers,
+        )
     if keras.backend.backend() == "tensorflow":
         return data.patch_dataset(
             images, args.patch_size, args.batch_size, args.seed, args.gray_fraction
@@ -377,7 +423,9 @@ def main(
     # Fit
     best = args.workdir / "best.weights.h5"
     callbacks: list[keras.callbacks.Callback] = [
-        ValidationPSNR(denoiser, val_crops, models.fixed_input_size(args.arch, args.options)),
+        ValidationPSNR(
+            denoiser, val_crops, models.fixed_input_size(args.arch, args.options), args.noise
+        ),
         keras.callbacks.ModelCheckpoint(
             best,
             monitor="val_psnr",
@@ -418,8 +466,12 @@ def main(
             "batch_size": args.batch_size,
             "steps": args.epochs * args.steps_per_epoch,
             "patches_seen": args.epochs * args.steps_per_epoch * args.batch_size,
-            "sigma_max": args.sigma_max,
-            "quantized_fraction": args.quantized_fraction,
+            "noise": args.noise,
+            **(
+                {"noise_mix": camera_noise.DEFAULT_MIX}
+                if args.noise == "photo"
+                else {"sigma_max": args.sigma_max, "quantized_fraction": args.quantized_fraction}
+            ),
             "gray_fraction": args.gray_fraction,
             "init_from": str(args.init_from) if args.init_from else None,
             "init_layers": args.init_layers if args.init_from else None,
@@ -429,7 +481,9 @@ def main(
             "backend": keras.backend.backend(),
             "machine": platform.node() and platform.machine(),
             "wall_seconds_last_run": round(wall),
-            "best_val_psnr_sigma25": best_row(history),
+            ("best_val_psnr_sigma25" if args.noise == "gaussian" else "best_val_psnr_camera_mix"): (
+                best_row(history)
+            ),
         },
         "evaluation": {},
     }

@@ -1,0 +1,147 @@
+"""The camera-noise synthesis: its statistics, not only its shapes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from training import camera_noise as cn
+from training import data
+
+
+def quiet_camera(rng: np.random.Generator, **changes: object) -> cn.Camera:
+    """A random camera without JPEG, sharpening, ISP smoothing or darkening, unless changed."""
+    camera = cn.sample_camera(rng)
+    fixed = {
+        "jpeg_quality": None,
+        "sharpen": 0.0,
+        "demosaic": "bilinear",
+        "exposure": 1.0,
+        "luma_blur": 0.0,
+        "chroma_blur": 0.0,
+    }
+    return dataclasses.replace(camera, **{**fixed, **changes})
+
+
+def test_shot_noise_variance_grows_with_brightness() -> None:
+    rng = np.random.default_rng(0)
+    camera = quiet_camera(rng, shot=1e-3, read=1e-6)
+    variances = []
+    for level in (0.05, 0.2, 0.6):
+        raw = np.full((128, 128), level, np.float32)
+        variances.append(float(cn.sensor_noise(raw, camera, rng).var()))
+    assert variances[0] < variances[1] < variances[2]
+    # Poisson-Gaussian: variance = shot * signal + read, within sampling error.
+    for level, variance in zip((0.05, 0.2, 0.6), variances, strict=True):
+        assert variance == pytest.approx(camera.shot * level + camera.read, rel=0.1)
+
+
+def test_clipping_at_black_biases_dark_pixels_upwards() -> None:
+    rng = np.random.default_rng(1)
+    camera = quiet_camera(rng, shot=1e-2, read=1e-3)
+    raw = np.full((128, 128), 0.002, np.float32)
+    assert cn.sensor_noise(raw, camera, rng).mean() > 0.002 + 0.005
+
+
+def neighbour_correlation(noise: np.ndarray) -> float:
+    """Correlation of horizontally adjacent noise values (green channel)."""
+    g = noise[..., 1]
+    return float(np.corrcoef(g[:, :-1].ravel(), g[:, 1:].ravel())[0, 1])
+
+
+def test_neighbouring_pixels_correlate_after_demosaicing() -> None:
+    rng = np.random.default_rng(2)
+    clean = np.full((128, 128, 3), 0.5, np.float32)
+    camera = quiet_camera(rng, shot=5e-3)
+    noisy, target = cn.camera_noise(clean, rng, camera)
+    assert neighbour_correlation(noisy - target) > 0.2
+    white = cn.simple_noise(clean, "gaussian", np.random.default_rng(3)) - clean
+    assert abs(neighbour_correlation(white)) < 0.05
+
+
+def test_isp_smoothing_correlates_neighbours_and_channels_like_real_noise() -> None:
+    """Real pairs (CC15, Nam25) show ~0.6 neighbour and 0.3-0.45 channel correlation."""
+    rng = np.random.default_rng(12)
+    clean = np.full((128, 128, 3), 0.5, np.float32)
+    plain = quiet_camera(rng, shot=5e-3)
+    smoothed = dataclasses.replace(plain, luma_blur=1.0, chroma_blur=2.0)
+    noise = {}
+    for name, camera in (("plain", plain), ("smoothed", smoothed)):
+        noisy, target = cn.camera_noise(clean, np.random.default_rng(13), camera)
+        noise[name] = noisy - target
+    assert neighbour_correlation(noise["smoothed"]) > neighbour_correlation(noise["plain"]) + 0.15
+    channels = {
+        k: np.corrcoef(v[..., 0].ravel(), v[..., 1].ravel())[0, 1] for k, v in noise.items()
+    }
+    assert channels["smoothed"] > channels["plain"] + 0.1
+
+
+def test_jpeg_step_changes_the_data_more_at_lower_quality() -> None:
+    rng = np.random.default_rng(4)
+    image = np.round(rng.uniform(0, 255, (64, 64, 3))).astype(np.uint8)
+    errors = [
+        np.abs(cn.jpeg_round_trip(image, q, chroma_420=True).astype(float) - image).mean()
+        for q in (95, 60)
+    ]
+    assert 0 < errors[0] < errors[1]
+    assert not np.array_equal(
+        cn.jpeg_round_trip(image, 95, True), cn.jpeg_round_trip(image, 95, False)
+    )
+
+
+def test_clean_round_trip_stays_within_one_level() -> None:
+    rng = np.random.default_rng(5)
+    clean = rng.uniform(0, 1, (64, 64, 3)).astype(np.float32)
+    for _ in range(20):
+        camera = dataclasses.replace(cn.sample_camera(rng), exposure=1.0)
+        assert np.abs(cn.process(cn.unprocess(clean, camera), camera) - clean).max() < 1 / 255
+        _, target = cn.camera_noise(clean, rng, camera)
+        assert np.abs(target - clean).max() < 1 / 255
+
+
+def test_darkened_scenes_darken_the_target_too() -> None:
+    rng = np.random.default_rng(6)
+    clean = np.full((32, 32, 3), 0.6, np.float32)
+    camera = quiet_camera(rng, exposure=0.2)
+    noisy, target = cn.camera_noise(clean, rng, camera)
+    assert target.mean() < 0.5
+    assert abs(noisy.mean() - target.mean()) < 0.05
+
+
+def test_every_mode_gives_a_file_like_image_and_its_strength() -> None:
+    rng = np.random.default_rng(7)
+    clean = rng.uniform(0.2, 0.8, (64, 64, 3)).astype(np.float32)
+    for mode in cn.MODES:
+        noisy, target, strength = cn.realistic_pair(clean, rng, mix={mode: 1.0})
+        assert noisy.shape == target.shape == clean.shape
+        assert np.array_equal(noisy, np.round(noisy * 255) / 255), mode  # 8-bit values
+        assert strength == pytest.approx(np.sqrt(np.mean((noisy - target) ** 2)) * 255)
+    # White Gaussian noise: the strength is its sigma (here 0-50, 8-bit rounding aside).
+    strengths = [cn.realistic_pair(clean, rng, mix={"gaussian": 1})[2] for _ in range(50)]
+    assert 15 < np.mean(strengths) < 35
+
+
+def test_gray_pairs_stay_gray() -> None:
+    rng = np.random.default_rng(8)
+    clean = rng.uniform(0, 1, (32, 32, 3)).astype(np.float32)
+    noisy, target, _ = cn.realistic_pair(clean, rng, gray=True)
+    for image in (noisy, target):
+        assert np.array_equal(image[..., 0], image[..., 2])
+
+
+def test_unknown_mode_is_named() -> None:
+    with pytest.raises(ValueError, match="unknown noise mode 'speckle'"):
+        cn.simple_noise(np.zeros((8, 8, 3), np.float32), "speckle", np.random.default_rng())
+
+
+def test_pair_sequence_puts_the_strength_in_channel_three() -> None:
+    images = [np.random.default_rng(9).integers(0, 256, (40, 40, 3), dtype=np.uint8)]
+    sequence = data.NoisyPairSequence(
+        images, 32, 4, 2, seed=0, make_pair=lambda c, r, g: cn.realistic_pair(c, r, gray=g)
+    )
+    inputs, targets = sequence[0]
+    assert inputs.shape == (4, 32, 32, 4) and targets.shape == (4, 32, 32, 3)
+    for noisy, target in zip(inputs, targets, strict=True):
+        assert noisy[..., 3] == pytest.approx(cn.strength(noisy[..., :3], target) / 255, abs=1e-6)
