@@ -1,6 +1,8 @@
-"""Evaluate denoisers with the standard protocol, side by side with CBM3D.
+"""Evaluate denoisers with the standard protocol, side by side with CBM3D; or on real
+noisy/clean pairs as the page would run them.
 
     python -m training.evaluate models/default [models/fast] --cbm3d-limit 10
+    python -m training.evaluate models/photo models/default --real CC15 Nam25 [--calibrate]
 
 Protocol (as in the DnCNN/KAIR literature): float Gaussian noise seeded per image and
 sigma, the noisy input not clipped, the output clipped and rounded to uint8, PSNR and
@@ -12,15 +14,18 @@ its results are cached on disk.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from training import card, data
+from training import card, data, real_noise
 from training.inference import denoise_any
 from training.metrics import psnr_uint8, to_uint8
 from training.noise import seeded_gaussian_noise
@@ -130,6 +135,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--update-card", action="store_true", help="write the table into each model's card.json"
     )
+    real = p.add_argument_group("real noisy/clean pairs (NAME_real.* + NAME_mean.*)")
+    real.add_argument(
+        "--real",
+        nargs="+",
+        metavar="SET",
+        help=f"names under {real_noise.SHARED_REAL} or folders of pairs: score each model at "
+        "the page's auto strength and at the best fixed strength (writes docs/real-noise.*)",
+    )
+    real.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="fit each model's auto-strength gain and offset on these pairs first "
+        "(written to card.json; the converter passes it to the page)",
+    )
+    real.add_argument(
+        "--strengths",
+        type=float,
+        nargs="+",
+        default=list(real_noise.STRENGTHS),
+        help="the grid of fixed strengths tried",
+    )
     return p.parse_args(argv)
 
 
@@ -228,9 +254,100 @@ def markdown_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def evaluate_real(args: argparse.Namespace) -> int:
+    """The real-pairs mode: scores, calibration, docs/real-noise.md and .png; exit status 1
+    when a pair had to be left out (named on stderr), after evaluating the rest."""
+    import keras
+
+    import training.models  # noqa: F401  (registers the custom layers)
+
+    start = time.perf_counter()
+    sets, failed = [], False
+    for name in args.real:
+        try:
+            pair_set = real_noise.read_pairs(real_noise.real_folder(name))
+        except (real_noise.NoPairsError, data.NoImagesError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        for line in pair_set.errors:
+            print(f"error: {line}", file=sys.stderr)
+        failed |= bool(pair_set.errors)
+        sets.append(pair_set)
+    if not sets:
+        return 1
+    results: dict[str, Any] = {"noisy": {s.label: real_noise.noisy_mean(s) for s in sets}}
+    picture_rows = []
+    strengths = tuple(args.strengths)
+    for folder in args.models:
+        model = keras.saving.load_model(folder / card.KERAS_NAME)
+        model_card = card.read_card(folder)
+        curves = {
+            s.label: real_noise.strength_curves(model, model_card, s.pairs, strengths) for s in sets
+        }
+        if args.calibrate:
+            estimates = np.array(
+                [real_noise.estimate_noise(p.noisy).auto for s in sets for p in s.pairs]
+            )
+            fitted = real_noise.fit_calibration(
+                np.concatenate(list(curves.values())), estimates, strengths
+            )
+            model_card["auto_strength"] = {
+                **fitted,
+                "estimate": "max(fine, coarse) of webapp/src/engine/sigma.ts "
+                "(training/strength.py)",
+                "fitted_on": [s.label for s in sets],
+            }
+            card.write_card(folder, model_card)
+            log.info("%s: auto strength = %s", folder.name, fitted)
+        scores = {
+            s.label: real_noise.score_model(model, model_card, s, curves[s.label], strengths)
+            for s in sets
+        }
+        results[folder.name] = scores
+        if args.update_card:
+            model_card["evaluation_real"] = {
+                label: {k: v for k, v in score.items() if k != "pairs"}
+                for label, score in scores.items()
+            }
+            card.write_card(folder, model_card)
+        if folder == args.models[0]:
+            for s in sets:
+                pair = s.pairs[0]
+                strength = scores[s.label]["pairs"][pair.name]["auto_strength"]
+                result = real_noise.denoise_at(model, model_card, pair.noisy, strength)
+                picture_rows.append((s.label, pair, result, folder.name))
+    args.docs.mkdir(parents=True, exist_ok=True)
+    real_noise.crops_picture(picture_rows, args.docs / "real-noise.png")
+    (args.docs / "real-noise.json").write_text(json.dumps(results, indent=1) + "\n")
+    table = real_noise.markdown_table(results, [s.label for s in sets])
+    command = " ".join(
+        [
+            "python -m training.evaluate",
+            *map(str, args.models),
+            "--real",
+            *args.real,
+            *(["--calibrate"] if args.calibrate else []),
+            *(["--update-card"] if args.update_card else []),
+        ]
+    )
+    (args.docs / "real-noise.md").write_text(
+        real_noise.REPORT.format(
+            command=command,
+            seconds=round(time.perf_counter() - start),
+            table=table,
+            strengths=", ".join(f"{x:g}" for x in strengths),
+        )
+    )
+    print(table)
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    if args.real:
+        return evaluate_real(args)
     start = time.perf_counter()
     results, grid_rows = evaluate(args)
     args.docs.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,131 @@
+"""Real-pair evaluation, the auto-strength mirror and its calibration, on small generated
+pairs (the shared real sets are not needed)."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.test_page import synthetic_photo
+from training import camera_noise, card, real_noise, strength
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def camera_pair(seed: int, size: tuple[int, int] = (128, 96)) -> tuple[np.ndarray, np.ndarray]:
+    """(noisy, clean) uint8: a synthetic photo through one fixed noisy camera, no JPEG."""
+    clean = synthetic_photo(size, seed=seed) / np.float32(255)
+    rng = np.random.default_rng(seed)
+    camera = dataclasses.replace(
+        camera_noise.sample_camera(rng), shot=4e-3, exposure=1.0, jpeg_quality=None
+    )
+    noisy, target = camera_noise.camera_noise(clean.astype(np.float32), rng, camera)
+    return (np.round(noisy * 255).astype(np.uint8), np.round(target * 255).astype(np.uint8))
+
+
+@pytest.fixture
+def pair_folder(tmp_path: Path) -> Path:
+    """Two good pairs, one noisy photo without reference, one reference of another size."""
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    for i in range(2):
+        noisy, clean = camera_pair(i)
+        Image.fromarray(noisy).save(folder / f"cam{i}_real.png")
+        Image.fromarray(clean).save(folder / f"cam{i}_mean.png")
+    noisy, clean = camera_pair(5)
+    Image.fromarray(noisy).save(folder / "lonely_real.png")
+    Image.fromarray(noisy).save(folder / "odd_real.png")
+    Image.fromarray(clean[:64]).save(folder / "odd_mean.png")
+    return folder
+
+
+def test_bad_pairs_are_named_and_the_rest_read(pair_folder: Path) -> None:
+    found = real_noise.read_pairs(pair_folder)
+    assert [p.name for p in found.pairs] == ["cam0", "cam1"]
+    assert len(found.errors) == 2
+    assert "lonely_real.png: no reference lonely_mean.*" in found.errors[0]
+    assert "odd_real.png: 128x96 but its reference odd_mean.png is 128x64" in found.errors[1]
+
+
+def test_a_folder_without_pairs_is_a_clear_error(tmp_path: Path) -> None:
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "a.png")
+    with pytest.raises(real_noise.NoPairsError, match="no NAME_real"):
+        real_noise.read_pairs(tmp_path)
+
+
+def test_estimate_reads_white_noise_and_correlated_noise_higher_than_its_fine_band() -> None:
+    rng = np.random.default_rng(0)
+    ramp = np.linspace(60, 180, 256, dtype=np.float32)[None, :, None] * np.ones((256, 1, 3))
+    for sigma in (10, 25):
+        noisy = np.clip(np.round(ramp + rng.normal(0, sigma, ramp.shape)), 0, 255).astype(np.uint8)
+        estimate = strength.estimate_noise(noisy)
+        assert estimate.fine == pytest.approx(sigma, rel=0.1)
+    noisy, _ = camera_pair(3, (256, 256))
+    estimate = strength.estimate_noise(noisy)
+    assert estimate.coarse > estimate.fine  # demosaiced noise hides from the finest band
+
+
+def test_calibration_rounds_half_up_and_stays_in_range() -> None:
+    assert strength.calibrated(2.5, None) == 3  # like Math.round, not banker's rounding
+    assert strength.calibrated(4.0, {"gain": 2.0, "offset": 1.0}) == 9
+    assert strength.calibrated(60.0, {"gain": 2.0, "offset": 0.0}) == 75
+    assert strength.calibrated(1.0, {"gain": 1.0, "offset": -4.0}) == 0
+
+
+def test_fit_finds_the_gain_behind_the_best_strengths() -> None:
+    strengths = np.arange(0.0, 31.0)
+    estimates = np.array([2.0, 3.0, 5.0, 7.0])
+    # Each image is best at 2.5x its estimate, falling off on either side.
+    curves = np.array([40 - 0.05 * (strengths - 2.5 * e) ** 2 for e in estimates])
+    fitted = real_noise.fit_calibration(curves, estimates, tuple(strengths))
+    chosen = [strength.calibrated(e, fitted) for e in estimates]
+    assert all(abs(c - 2.5 * e) <= 0.5 for c, e in zip(chosen, estimates, strict=True))
+
+
+def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_path: Path) -> None:
+    model_dir = tmp_path / "fast"
+    shutil.copytree(ROOT / "models/fast", model_dir)
+    docs = tmp_path / "docs"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "training.evaluate",
+            str(model_dir),
+            "--real",
+            str(pair_folder),
+            "--calibrate",
+            "--update-card",
+            "--strengths",
+            "0",
+            "5",
+            "10",
+            "20",
+            "--docs",
+            str(docs),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]  # bad pairs are an error...
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "error: " in result.stderr and "lonely_real.png" in result.stderr
+    assert "odd_real.png" in result.stderr
+    saved = card.read_card(model_dir)  # ...after the good ones were evaluated
+    assert saved["auto_strength"]["fitted_on"] == ["pairs"]
+    scores = saved["evaluation_real"]["pairs"]
+    noisy = real_noise.noisy_mean(real_noise.read_pairs(pair_folder))
+    assert scores["auto"] > noisy + 2 and scores["best_fixed"] >= scores["auto"] - 0.5
+    assert scores["worst_gain_over_noisy_at_auto"] > 0
+    report = (docs / "real-noise.md").read_text()
+    assert "| `fast`, auto strength |" in report and "| noisy |" in report
+    assert Image.open(docs / "real-noise.png").size[0] > 9 * 96  # 9 crops of the 96-px pairs

@@ -1,0 +1,282 @@
+"""Real noisy/clean pairs: reading them, scoring a model on them as the page would, and
+fitting the model's auto-strength calibration.
+
+A real-pair folder holds `NAME_real.*` (a photo with real camera noise) beside
+`NAME_mean.*` (its reference: the mean of many shots of the same scene), as
+`../shared/data/real/CC15` and `real/Nam25` do. PSNR is on uint8 against the reference.
+
+A model is scored two ways: at the page's auto strength (the estimate of
+training.strength, mapped by the model's calibration: what a user gets without touching
+anything) and at the best single strength for the whole set (what a user could get by
+moving the slider once). The calibration is fitted from per-image PSNR curves over a grid
+of strengths: the gain and offset whose strengths give the highest mean PSNR.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from training import data
+from training.inference import denoise_rgb
+from training.metrics import psnr_uint8, to_uint8
+from training.strength import calibrated, estimate_noise
+
+log = logging.getLogger(__name__)
+SHARED_REAL = data.DEFAULT_VAL_DIR.parents[1] / "real"
+REAL_SUFFIX, REFERENCE_SUFFIX = "_real", "_mean"
+STRENGTHS = (0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0)
+GAINS = np.round(np.arange(0.5, 4.01, 0.05), 2)
+OFFSETS = np.arange(-4.0, 6.01, 0.5)
+
+
+class NoPairsError(ValueError):
+    """A folder held no usable noisy/reference pair."""
+
+
+@dataclass(frozen=True)
+class Pair:
+    name: str
+    noisy: np.ndarray  # uint8 [H, W, 3]
+    clean: np.ndarray  # uint8 [H, W, 3], the reference
+
+
+@dataclass
+class PairSet:
+    label: str
+    pairs: list[Pair] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # one line per pair left out, and why
+
+
+def real_folder(name: str) -> Path:
+    """A set name under ../shared/data/real, or a path."""
+    return SHARED_REAL / name if (SHARED_REAL / name).is_dir() else Path(name)
+
+
+def _read(path: Path) -> np.ndarray:
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"), np.uint8)
+
+
+def read_pairs(folder: Path) -> PairSet:
+    """Every `NAME_real.*` with its `NAME_mean.*`; a pair whose reference is missing,
+    unreadable or of another size is named in `errors` and left out, the rest read."""
+    found = PairSet(folder.name)
+    files = data.image_files(folder)  # NoImagesError if not a folder
+    references = {p.stem[: -len(REFERENCE_SUFFIX)]: p for p in files if p.stem.endswith("_mean")}
+    for path in files:
+        if not path.stem.endswith(REAL_SUFFIX):
+            continue
+        name = path.stem[: -len(REAL_SUFFIX)]
+        reference = references.get(name)
+        if reference is None:
+            found.errors.append(f"{path}: no reference {name}{REFERENCE_SUFFIX}.* beside it")
+            continue
+        try:
+            noisy, clean = _read(path), _read(reference)
+        except (UnidentifiedImageError, OSError) as error:
+            found.errors.append(f"{path.parent / name}: not a readable image pair ({error})")
+            continue
+        if noisy.shape != clean.shape:
+            found.errors.append(
+                f"{path}: {noisy.shape[1]}x{noisy.shape[0]} but its reference {reference.name} "
+                f"is {clean.shape[1]}x{clean.shape[0]}"
+            )
+            continue
+        found.pairs.append(Pair(name, noisy, clean))
+    if not found.pairs:
+        raise NoPairsError(
+            f"{folder}: no NAME{REAL_SUFFIX}.* + NAME{REFERENCE_SUFFIX}.* pair"
+            + (f" ({'; '.join(found.errors)})" if found.errors else "")
+        )
+    return found
+
+
+def denoise_at(model: Any, model_card: dict[str, Any], noisy: np.ndarray, strength: float):  # noqa: ANN201
+    """uint8 result of the model on uint8 noisy RGB at this strength (the engine's path)."""
+    out = denoise_rgb(
+        model,
+        noisy / np.float32(255),
+        strength,
+        multiple=model_card["size_multiple"],
+        halo=model_card["halo"],
+        tile=512,
+    )
+    return to_uint8(out)
+
+
+def strength_curves(
+    model: Any, model_card: dict[str, Any], pairs: list[Pair], strengths=STRENGTHS
+) -> np.ndarray:
+    """PSNR `[pairs, strengths]` of the model at each fixed strength."""
+    curves = np.empty((len(pairs), len(strengths)))
+    for i, pair in enumerate(pairs):
+        for j, strength in enumerate(strengths):
+            curves[i, j] = psnr_uint8(
+                pair.clean, denoise_at(model, model_card, pair.noisy, strength)
+            )
+    return curves
+
+
+def fit_calibration(
+    curves: np.ndarray, estimates: np.ndarray, strengths=STRENGTHS
+) -> dict[str, float]:
+    """Gain and offset maximising the mean PSNR (curves interpolated between grid
+    strengths; the page rounds strengths to integers, as here)."""
+    best = (-np.inf, 1.0, 0.0)
+    for gain in GAINS:
+        for offset in OFFSETS:
+            chosen = [calibrated(e, {"gain": gain, "offset": offset}) for e in estimates]
+            scores = [np.interp(s, strengths, c) for s, c in zip(chosen, curves, strict=True)]
+            if np.mean(scores) > best[0] + 1e-9:
+                best = (float(np.mean(scores)), float(gain), float(offset))
+    return {"gain": best[1], "offset": best[2], "fitted_mean_psnr": round(best[0], 3)}
+
+
+def score_model(
+    model: Any,
+    model_card: dict[str, Any],
+    pair_set: PairSet,
+    curves: np.ndarray,
+    strengths=STRENGTHS,
+) -> dict[str, Any]:
+    """The model at the page's auto strength (run, not interpolated) and at the set's
+    best fixed strength, with per-pair numbers."""
+    estimates = [estimate_noise(p.noisy) for p in pair_set.pairs]
+    top = model_card.get("sigma_range", [0, 75])[1]
+    autos = [calibrated(e.auto, model_card.get("auto_strength"), top) for e in estimates]
+    auto_psnr = [
+        psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
+        for p, s in zip(pair_set.pairs, autos, strict=True)
+    ]
+    noisy_psnr = [psnr_uint8(p.clean, p.noisy) for p in pair_set.pairs]
+    best_index = int(np.argmax(curves.mean(axis=0)))
+    return {
+        "auto": round(float(np.mean(auto_psnr)), 3),
+        "best_fixed": round(float(curves.mean(axis=0)[best_index]), 3),
+        "best_fixed_strength": strengths[best_index],
+        "worst_gain_over_noisy_at_auto": round(
+            float(np.min(np.subtract(auto_psnr, noisy_psnr))), 3
+        ),
+        "pairs": {
+            p.name: {
+                "estimate": round(e.auto, 2),
+                "auto_strength": s,
+                "noisy": round(n, 3),
+                "auto": round(a, 3),
+            }
+            for p, e, s, n, a in zip(
+                pair_set.pairs, estimates, autos, noisy_psnr, auto_psnr, strict=True
+            )
+        },
+    }
+
+
+def noisy_mean(pair_set: PairSet) -> float:
+    return round(float(np.mean([psnr_uint8(p.clean, p.noisy) for p in pair_set.pairs])), 3)
+
+
+CROP = 128
+
+
+def _crop_corners(clean: np.ndarray, side: int) -> dict[str, tuple[int, int]]:
+    """Top-left corners of three side x side regions of the reference: the flattest, the
+    darkest and the most textured (by mean gradient energy and mean level)."""
+    gray = clean.astype(np.float32).mean(axis=-1)
+    gradient = np.abs(np.diff(gray, axis=0))[:, :-1] + np.abs(np.diff(gray, axis=1))[:-1, :]
+    step = max(1, side // 2)
+    corners = [
+        (y, x)
+        for y in range(0, gray.shape[0] - side + 1, step)
+        for x in range(0, gray.shape[1] - side + 1, step)
+    ]
+    texture = [float(gradient[y : y + side - 1, x : x + side - 1].mean()) for y, x in corners]
+    level = [float(gray[y : y + side, x : x + side].mean()) for y, x in corners]
+    return {
+        "flat": corners[int(np.argmin(texture))],
+        "shadow": corners[int(np.argmin(level))],
+        "texture": corners[int(np.argmax(texture))],
+    }
+
+
+def crops_picture(rows: list[tuple[str, Pair, np.ndarray, str]], path: Path) -> None:
+    """Labelled 100 % crops: per (set, pair, result, model) row, three regions (flat,
+    shadow, texture), each as noisy | model at auto | reference."""
+    from PIL import ImageDraw
+
+    gap, label_h = 6, 30
+    cells_per_row = 9
+    side = min([CROP, *(min(pair.clean.shape[:2]) for _, pair, _, _ in rows)])
+    width = cells_per_row * side + (cells_per_row - 1) * gap + 2 * gap
+    height = len(rows) * (side + label_h + gap) + label_h + gap
+    canvas = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(canvas)
+    for r, (label, pair, result, model_name) in enumerate(rows):
+        top = label_h + gap + r * (side + label_h + gap)
+        draw.text((gap, top - label_h), f"{label}/{pair.name}", fill="black")
+        for k, (region, (y, x)) in enumerate(_crop_corners(pair.clean, side).items()):
+            for c, (what, image) in enumerate(
+                (("noisy", pair.noisy), (f"{model_name} (auto)", result), ("reference", pair.clean))
+            ):
+                left = gap + (3 * k + c) * (side + gap)
+                canvas.paste(Image.fromarray(image[y : y + side, x : x + side]), (left, top))
+                draw.text((left, top - label_h // 2), f"{region}: {what}", fill="black")
+    canvas.save(path)
+
+
+PUBLISHED = {  # ../shared/data/README.md
+    "CBM3D (published)": {"CC15": 37.70, "Nam25": 39.84},
+    "CBDNet (published)": {"Nam25": 40.02},
+}
+
+
+def markdown_table(results: dict[str, Any], labels: list[str]) -> str:
+    """Rows: noisy, published baselines, each model at auto and at its best fixed
+    strength; columns: the sets; plus the worst pair's gain over its noisy input."""
+    head = "| method | " + " | ".join(labels) + " | worst pair vs noisy |"
+    lines = [head, "|---" * (len(labels) + 2) + "|"]
+    lines.append("| noisy | " + " | ".join(f"{results['noisy'][x]:.2f}" for x in labels) + " | |")
+    for name, values in PUBLISHED.items():
+        if not set(values) & set(labels):
+            continue
+        cells = [f"{values[x]:.2f}" if x in values else "–" for x in labels]
+        lines.append(f"| {name} | " + " | ".join(cells) + " | |")
+    for model, scores in results.items():
+        if model == "noisy":
+            continue
+        worst = min(scores[x]["worst_gain_over_noisy_at_auto"] for x in labels)
+        auto = " | ".join(f"**{scores[x]['auto']:.2f}**" for x in labels)
+        lines.append(f"| `{model}`, auto strength | {auto} | {worst:+.2f} dB |")
+        fixed = " | ".join(
+            f"{scores[x]['best_fixed']:.2f} (σ {scores[x]['best_fixed_strength']:g})"
+            for x in labels
+        )
+        lines.append(f"| `{model}`, best fixed strength | {fixed} | |")
+    return "\n".join(lines)
+
+
+REPORT = """# Real camera noise
+
+PSNR (dB) on uint8 against each pair's reference (the mean of many shots), through the
+same inference path as the page (`training.inference`, 512-px tiles with the model's
+halo). **Auto strength** is what a user gets without touching anything: the page's noise
+estimate (`webapp/src/engine/sigma.ts`, mirrored by `training/strength.py`) mapped by the
+model's calibration (`auto_strength` in its card). **Best fixed strength** is the one
+slider value (of {strengths}) that is best for the whole set. "Worst pair vs noisy" is
+the smallest gain of any pair over its own noisy input at auto strength (negative: a
+pair came out worse). Published numbers are quoted from `../shared/data/README.md`.
+
+Command: `{command}` ({seconds} s on this machine)
+
+{table}
+
+Labelled 100 % crops of the first pair of each set, where the reference is flattest,
+darkest and most textured: noisy | first model at auto strength | reference.
+
+![noisy | model at auto strength | reference: flat, shadow, texture](real-noise.png)
+"""

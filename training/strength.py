@@ -1,0 +1,94 @@
+"""The page's auto strength, in Python: the noise estimate of webapp/src/engine/sigma.ts,
+then the model's own calibration from its card.
+
+Why a mirror: the calibration is fitted here, on real noisy/clean pairs, and evaluation
+must score exactly what a user gets from the page without touching the slider. A browser
+test checks that the page and this module pick the same strength for the same image.
+
+The estimate reads the quietest 8x8 blocks of the finest diagonal Haar band, on the image
+and on a 2x averaged copy (see sigma.ts for why); it measures the noise's RMS-like level.
+How much strength a model needs for that level depends on what the model learnt: a
+white-noise model wants several times the RMS of camera noise, a model trained on camera
+noise about the RMS. So each card carries `auto_strength = {gain, offset}`, fitted on the
+real pairs, and the page sets round(gain * estimate + offset), clamped to the model's
+range; a card without it means gain 1, offset 0.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+MAX_SAMPLES = 1 << 20
+BLOCK = 8
+QUANTILE = 0.1
+QUANTILE_BIAS = 0.889  # RMS of 64 Gaussian samples at its 10th percentile, over sigma
+MAX_CLIPPED_SHARE = 0.05
+
+
+@dataclass(frozen=True)
+class Estimate:
+    fine: float  # finest scale: right for white noise
+    coarse: float  # on the 2x averaged image, in per-pixel white-noise terms
+    auto: float  # max of the two, at most 75: what the calibration starts from
+
+
+def _quiet_block_sigma(plane: np.ndarray, clipped: np.ndarray) -> float:
+    height, width = plane.shape
+    bh, bw = height // 2 // BLOCK, width // 2 // BLOCK
+    if bh == 0 or bw == 0:
+        return 0.0
+    p = plane[: bh * BLOCK * 2, : bw * BLOCK * 2].astype(np.float64)
+    c = clipped[: bh * BLOCK * 2, : bw * BLOCK * 2].astype(np.int64)
+    diagonal = (p[0::2, 0::2] - p[0::2, 1::2] - p[1::2, 0::2] + p[1::2, 1::2]) / 2
+    energy = (diagonal**2).reshape(bh, BLOCK, bw, BLOCK).sum(axis=(1, 3)) / (BLOCK * BLOCK)
+    clipped_count = c.reshape(bh, 2 * BLOCK, bw, 2 * BLOCK).sum(axis=(1, 3))
+    kept = np.sort(energy[clipped_count <= MAX_CLIPPED_SHARE * 4 * BLOCK * BLOCK])
+    if kept.size == 0:
+        return 0.0
+    return math.sqrt(kept[int(math.floor(QUANTILE * (kept.size - 1)))]) / QUANTILE_BIAS
+
+
+def _halve(plane: np.ndarray, clipped: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    height, width = plane.shape[0] // 2 * 2, plane.shape[1] // 2 * 2
+    p, c = plane[:height, :width], clipped[:height, :width].astype(np.int64)
+    quads = (p[0::2, 0::2], p[0::2, 1::2], p[1::2, 0::2], p[1::2, 1::2])
+    half = ((quads[0] + quads[1] + quads[2] + quads[3]) / 4).astype(np.float32)
+    half_clipped = (c[0::2, 0::2] + c[0::2, 1::2] + c[1::2, 0::2] + c[1::2, 1::2]) >= 2
+    return half, half_clipped
+
+
+def estimate_noise(rgb: np.ndarray) -> Estimate:
+    """The page's estimate for uint8 `[H, W, 3]` (or `[H, W]` gray) pixels, 0-255 scale."""
+    if rgb.ndim == 2:
+        rgb = np.repeat(rgb[..., None], 3, axis=-1)
+    height, width = rgb.shape[:2]
+    scale = min(1.0, math.sqrt(MAX_SAMPLES / (width * height)))
+    crop_w, crop_h = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
+    x0, y0 = (width - crop_w) >> 1, (height - crop_h) >> 1
+    crop = rgb[y0 : y0 + crop_h, x0 : x0 + crop_w]
+    fine, coarse = [], []
+    for channel in range(3):
+        plane = crop[..., channel].astype(np.float32)
+        clipped = (crop[..., channel] == 0) | (crop[..., channel] == 255)
+        fine.append(_quiet_block_sigma(plane, clipped))
+        coarse.append(2 * _quiet_block_sigma(*_halve(plane, clipped)))
+    f, c = float(np.median(fine)), float(np.median(coarse))
+    return Estimate(fine=f, coarse=c, auto=min(75.0, max(f, c)))
+
+
+def calibrated(estimate: float, calibration: dict[str, Any] | None, top: float = 75.0) -> int:
+    """The slider value the page starts at: round(gain * estimate + offset) in [0, top]
+    (rounding half up, as JavaScript's Math.round does)."""
+    gain = (calibration or {}).get("gain", 1.0)
+    offset = (calibration or {}).get("offset", 0.0)
+    return int(math.floor(min(top, max(0.0, gain * estimate + offset)) + 0.5))
+
+
+def auto_strength(rgb: np.ndarray, model_card: dict[str, Any]) -> int:
+    """What the page's auto strength is for this image and model."""
+    top = model_card.get("sigma_range", [0, 75])[1]
+    return calibrated(estimate_noise(rgb).auto, model_card.get("auto_strength"), top)
