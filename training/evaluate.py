@@ -130,7 +130,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=0,
         help="images per dataset for CBM3D (0: skip it; ~18 s per 0.25 MP)",
     )
-    p.add_argument("--cache", type=Path, default=Path(".cache/cbm3d"))
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(".cache/cbm3d"),
+        help="CBM3D results; real-pair PSNR curves go beside it, in real-curves/",
+    )
     p.add_argument("--docs", type=Path, default=Path("docs"))
     p.add_argument(
         "--update-card", action="store_true", help="write the table into each model's card.json"
@@ -282,8 +287,10 @@ def evaluate_real(args: argparse.Namespace) -> int:
     for folder in args.models:
         model = keras.saving.load_model(folder / card.KERAS_NAME)
         model_card = card.read_card(folder)
+        cache = args.cache.parent / "real-curves" / f"{real_noise.model_digest(folder)}.json"
         curves = {
-            s.label: real_noise.strength_curves(model, model_card, s.pairs, strengths) for s in sets
+            s.label: real_noise.strength_curves(model, model_card, s.pairs, strengths, cache)
+            for s in sets
         }
         if args.calibrate:
             estimates = np.array(

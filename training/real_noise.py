@@ -14,6 +14,8 @@ of strengths: the gain and offset whose strengths give the highest mean PSNR.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,16 +113,35 @@ def denoise_at(model: Any, model_card: dict[str, Any], noisy: np.ndarray, streng
 
 
 def strength_curves(
-    model: Any, model_card: dict[str, Any], pairs: list[Pair], strengths=STRENGTHS
+    model: Any,
+    model_card: dict[str, Any],
+    pairs: list[Pair],
+    strengths=STRENGTHS,
+    cache: Path | None = None,
 ) -> np.ndarray:
-    """PSNR `[pairs, strengths]` of the model at each fixed strength."""
+    """PSNR `[pairs, strengths]` of the model at each fixed strength.
+
+    `cache`: a JSON file of earlier results for this model (key: pair name, strength and
+    a digest of the pair's pixels), so that re-running a report costs only what is new."""
+    known = json.loads(cache.read_text()) if cache and cache.exists() else {}
     curves = np.empty((len(pairs), len(strengths)))
     for i, pair in enumerate(pairs):
+        digest = hashlib.sha1(pair.noisy.tobytes() + pair.clean.tobytes()).hexdigest()[:12]
         for j, strength in enumerate(strengths):
-            curves[i, j] = psnr_uint8(
-                pair.clean, denoise_at(model, model_card, pair.noisy, strength)
-            )
+            key = f"{pair.name}|{digest}|{strength:g}"
+            if key not in known:
+                result = denoise_at(model, model_card, pair.noisy, strength)
+                known[key] = psnr_uint8(pair.clean, result)
+            curves[i, j] = known[key]
+        if cache:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(known))
     return curves
+
+
+def model_digest(model_dir: Path) -> str:
+    """Names a model's weights in cache files."""
+    return hashlib.sha1((model_dir / "model.keras").read_bytes()).hexdigest()[:16]
 
 
 def fit_calibration(
