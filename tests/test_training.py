@@ -299,3 +299,36 @@ def test_evaluate_writes_the_table_the_grid_and_the_card(tmp_path: Path) -> None
         and scores["psnr"] > evaluation["noisy"]["my-photos"]["25"]["psnr"] + 5
     )
     assert any((tmp_path / "cache").rglob("*.png"))  # CBM3D results cached
+
+
+def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
+    image_folder: Path, tmp_path: Path
+) -> None:
+    """--noise photo: the numpy camera-noise pairs feed the network directly (no noise
+    layer), validation uses the seeded camera mix, the card records the mix."""
+    argv = tiny_run(
+        image_folder,
+        tmp_path,
+        "--noise",
+        "photo",
+        "--val-count",
+        "2",
+        "--batch-size",
+        "4",
+        "--steps-per-epoch",
+        "3",
+        "--epochs",
+        "2",
+        "--workers",
+        "1",
+    )
+    args = train.parse_args(argv)
+    _, trainer = train.make_trainer(args, 6)
+    assert trainer.input_shape[-1] == 4  # the pipeline makes the noisy input + strength map
+    assert train.main(argv) == 0
+    saved = card.read_card(tmp_path / "out")
+    assert saved["training"]["noise"] == "photo"
+    assert saved["training"]["noise_mix"]["camera"] > 0.5
+    assert "best_val_psnr_camera_mix" in saved["training"]
+    history = (tmp_path / "run/history.csv").read_text().splitlines()
+    assert len(history) == 3 and "val_psnr" in history[0]
