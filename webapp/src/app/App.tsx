@@ -4,10 +4,12 @@ import { CancelledError, Denoiser } from '../engine/client';
 import { Compare } from './Compare';
 import { decodeImage, encodePng, resultName } from '../engine/image';
 import type { BackendName } from '../engine/protocol';
-import { estimateSigma } from '../engine/sigma';
+import { autoStrength, estimateSigma, type SigmaEstimate } from '../engine/sigma';
 
 interface ModelEntry {
   name: string;
+  /** What it was trained on: 'photo' (camera and phone noise) or 'gaussian' (white noise). */
+  noise?: string;
   path: string;
   bytes: number;
   macs_per_pixel: number;
@@ -21,9 +23,10 @@ const query = new URLSearchParams(location.search);
 /** ?backend=wasm and ?threads=N force the engine's choice (tests, benchmarks). */
 const forcedBackend = (query.get('backend') ?? undefined) as BackendName | undefined;
 const forcedThreads = query.has('threads') ? Number(query.get('threads')) : undefined;
-/** ?tile=N forces the tile size; ?model=NAME picks the starting model. */
+/** ?tile=N forces the tile size; ?model=NAME picks the starting model (otherwise the
+ * one index.json names as the default). */
 const forcedTile = query.has('tile') ? Number(query.get('tile')) : undefined;
-const startModel = query.get('model') ?? 'default';
+const startModel = query.get('model');
 const loseContextAfterTiles = query.has('lose-context-after') ? Number(query.get('lose-context-after')) : undefined;
 
 function revoke(url: string | undefined): void {
@@ -32,13 +35,16 @@ function revoke(url: string | undefined): void {
 
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
-  const [modelName, setModelName] = useState(startModel);
+  const [modelName, setModelName] = useState<string | null>(startModel);
   const [denoiser, setDenoiser] = useState<Denoiser | null>(null);
   const [status, setStatus] = useState<Status>('loading');
   const [error, setError] = useState('');
   const [notice, setNotice] = useState('');
   const [source, setSource] = useState<{ name: string; image: ImageData; url: string } | null>(null);
-  const [sigma, setSigma] = useState(15);
+  /** The image's noise estimate; the strength follows the model's calibration of it
+   * until the user moves the slider (chosenSigma). */
+  const [estimate, setEstimate] = useState<SigmaEstimate | null>(null);
+  const [chosenSigma, setChosenSigma] = useState<number | null>(null);
   const [progress, setProgress] = useState({ done: 0, total: 0, etaMs: 0 });
   const [result, setResult] = useState<{ url: string; name: string; ms: number; tensors: number } | null>(null);
   const abort = useRef<AbortController | null>(null);
@@ -46,11 +52,15 @@ export function App() {
   useEffect(() => {
     fetch(new URL('models/index.json', base))
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`models/index.json: HTTP ${r.status}`))))
-      .then((index: { models: ModelEntry[] }) => setModels(index.models))
+      .then((index: { models: ModelEntry[]; default?: string }) => {
+        setModels(index.models);
+        setModelName((name) => name ?? index.default ?? index.models[0]?.name ?? 'default');
+      })
       .catch((e: Error) => setError(`Could not list the models: ${e.message}`));
   }, []);
 
   useEffect(() => {
+    if (modelName === null) return; // waiting for index.json to name the default
     let alive = true;
     let created: Denoiser | null = null;
     setStatus('loading');
@@ -89,7 +99,8 @@ export function App() {
       // The file itself is the "before" picture (the <img> applies EXIF orientation
       // too): re-encoding a 24 MP image just to show it would cost seconds and memory.
       setSource({ name: file.name, image, url: URL.createObjectURL(file) });
-      setSigma(Math.round(estimateSigma(image.data, image.width, image.height).auto));
+      setEstimate(estimateSigma(image.data, image.width, image.height));
+      setChosenSigma(null);
     } catch (e) {
       setSource(null);
       setError((e as Error).message);
@@ -110,6 +121,9 @@ export function App() {
     window.addEventListener('paste', onPaste);
     return () => window.removeEventListener('paste', onPaste);
   }, [chooseFile]);
+
+  const autoSigma = estimate && denoiser ? autoStrength(estimate, denoiser.card) : null;
+  const sigma = chosenSigma ?? autoSigma ?? 15;
 
   const run = async () => {
     if (!denoiser || !source) return;
@@ -154,18 +168,27 @@ export function App() {
 
         <label>
           Model{' '}
-          <select data-testid="model" value={modelName} onChange={(e) => setModelName(e.target.value)} disabled={status === 'running'}>
+          <select data-testid="model" value={modelName ?? ''} onChange={(e) => setModelName(e.target.value)} disabled={status === 'running'}>
             {models.map((m) => (
               <option key={m.name} value={m.name}>
-                {m.name} ({(m.bytes / 1e6).toFixed(1)} MB{m.psnr_cbsd68_sigma25 ? `, ${m.psnr_cbsd68_sigma25.toFixed(2)} dB` : ''})
+                {m.name}: {m.noise === 'photo' ? 'camera and phone photos' : 'white noise'} ({(m.bytes / 1e6).toFixed(1)} MB)
               </option>
             ))}
           </select>
         </label>
 
         <label>
-          Strength (σ {sigma}){' '}
-          <input data-testid="strength" type="range" min={0} max={75} value={sigma} onChange={(e) => setSigma(Number(e.target.value))} />
+          Strength (σ {sigma}
+          {chosenSigma === null && autoSigma !== null ? ', auto' : ''}){' '}
+          <input
+            data-testid="strength"
+            type="range"
+            min={0}
+            max={75}
+            value={sigma}
+            data-auto={autoSigma ?? ''}
+            onChange={(e) => setChosenSigma(Number(e.target.value))}
+          />
         </label>
 
         <button data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !source || status !== 'ready'}>

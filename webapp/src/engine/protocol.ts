@@ -8,6 +8,9 @@ export interface ModelCard {
   size_multiple: number;
   halo: number;
   sigma_range: [number, number];
+  /** Maps the noise estimate to this model's strength: round(gain * estimate + offset),
+   * fitted on real noisy/clean pairs (training/real_noise.py). Absent: gain 1, offset 0. */
+  auto_strength?: { gain: number; offset: number };
   quantization?: string;
   bytes?: number;
 }

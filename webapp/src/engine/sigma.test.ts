@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSigma } from './sigma';
+import { autoStrength, estimateSigma } from './sigma';
 
 /** Seeded normal noise (Box-Muller on a small LCG): repeatable test images. */
 function gaussian(seed: number): () => number {
@@ -98,5 +98,17 @@ describe('estimateSigma', () => {
   it('reads a clean smooth image as nearly noiseless', () => {
     const est = estimateSigma(image(128, 128, new Float32Array(128 * 128)), 128, 128);
     expect(est.auto).toBeLessThan(2);
+  });
+});
+
+describe('autoStrength', () => {
+  const estimate = { fine: 1, coarse: 4, auto: 4 };
+  it('applies the card calibration and rounds half up', () => {
+    expect(autoStrength(estimate, { sigma_range: [0, 75], auto_strength: { gain: 2.5, offset: 0.5 } })).toBe(11);
+    expect(autoStrength({ ...estimate, auto: 2.5 }, { sigma_range: [0, 75] })).toBe(3);
+  });
+  it('stays within the model range', () => {
+    expect(autoStrength({ ...estimate, auto: 60 }, { sigma_range: [0, 75], auto_strength: { gain: 2, offset: 0 } })).toBe(75);
+    expect(autoStrength(estimate, { sigma_range: [0, 75], auto_strength: { gain: 0.5, offset: -4 } })).toBe(0);
   });
 });

@@ -13,9 +13,15 @@
  * would average independent channel noise down by a third) and the median taken.
  * Blocks with more than 5 % of their pixels at 0 or 255 are left out: clipping
  * flattens noise, and saturated sky or shadow would pass for the quietest area.
- * Auto strength is the larger of the two. On real photos it reads correlated noise at
+ * The estimate is the larger of the two. On real photos it reads correlated noise at
  * about its RMS and errs high on heavily textured images; users move the slider.
+ *
+ * What strength a model needs for that estimate depends on the model (a white-noise
+ * model wants several times the RMS of camera noise): `autoStrength` applies the
+ * calibration from the model's card. training/strength.py mirrors this file; a browser
+ * test checks that both pick the same strength.
  */
+import type { ModelCard } from './protocol';
 
 export interface SigmaEstimate {
   /** Finest-scale estimate: right for white noise. */
@@ -104,4 +110,12 @@ export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: 
   const f = median3(fine[0], fine[1], fine[2]);
   const c = median3(coarse[0], coarse[1], coarse[2]);
   return { fine: f, coarse: c, auto: Math.min(75, Math.max(f, c)) };
+}
+
+/** The strength the control starts at for this model: round(gain * estimate + offset)
+ * within the model's range (gain 1, offset 0 for a card without calibration). */
+export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
+  const { gain, offset } = card.auto_strength ?? { gain: 1, offset: 0 };
+  const top = card.sigma_range?.[1] ?? 75;
+  return Math.round(Math.min(top, Math.max(0, gain * estimate.auto + offset)));
 }

@@ -4,7 +4,7 @@
  * works from any origin or path, and it runs the same engine as the page.
  *
  *   <script type="module" src="https://APP/widget/denoise-widget.js"></script>
- *   <denoise-image model="default" strength="auto" src="photo.jpg"></denoise-image>
+ *   <denoise-image strength="auto" src="photo.jpg"></denoise-image>
  *
  *   import { createDenoiser } from 'https://APP/widget/denoise-widget.js';
  *   const blob = await (await createDenoiser()).denoise(file, { strength: 20 });
@@ -12,7 +12,7 @@
 import { Denoiser } from '../engine/client';
 import { decodeImage, encodePng } from '../engine/image';
 import type { BackendName } from '../engine/protocol';
-import { estimateSigma } from '../engine/sigma';
+import { autoStrength, estimateSigma } from '../engine/sigma';
 
 const APP_ROOT = new URL('../', import.meta.url);
 
@@ -50,11 +50,23 @@ export function modelUrl(model: string): string {
   return url.href;
 }
 
+let indexDefault: Promise<string> | null = null;
+
+/** The model the app's models/index.json names as its default (the page starts with
+ * the same one); fetched once. */
+export function defaultModel(): Promise<string> {
+  indexDefault ??= fetch(new URL('models/index.json', APP_ROOT))
+    .then((r) => (r.ok ? r.json() : {}))
+    .then((index: { default?: string }) => index.default ?? 'default')
+    .catch(() => 'default');
+  return indexDefault;
+}
+
 /** One engine per model and backend, shared by every widget on the page. */
 const engines = new Map<string, Promise<Denoiser>>();
 
-function engineFor(options: CreateOptions): Promise<Denoiser> {
-  const url = modelUrl(options.model ?? 'default');
+async function engineFor(options: CreateOptions): Promise<Denoiser> {
+  const url = modelUrl(options.model ?? (await defaultModel()));
   const key = `${url}|${options.backend ?? ''}|${options.threads ?? ''}`;
   let engine = engines.get(key);
   if (!engine) {
@@ -70,9 +82,9 @@ function engineFor(options: CreateOptions): Promise<Denoiser> {
  * batch tools): `denoise(imageData, { sigma })` resolves to the denoised ImageData with
  * its elapsed time. Each call starts its own worker; `dispose()` ends it.
  */
-export function createEngine(options: EngineOptions = {}): Promise<Denoiser> {
+export async function createEngine(options: EngineOptions = {}): Promise<Denoiser> {
   return Denoiser.create({
-    modelUrl: modelUrl(options.model ?? 'default'),
+    modelUrl: modelUrl(options.model ?? (await defaultModel())),
     wasmBase: new URL('wasm/', APP_ROOT).href,
     backend: options.backend,
     threads: options.threads,
@@ -100,7 +112,7 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
     async denoise(image, opts = {}) {
       const pixels = await pixelsOf(image);
       const strength = opts.strength ?? 'auto';
-      const sigma = strength === 'auto' ? Math.round(estimateSigma(pixels.data, pixels.width, pixels.height).auto) : strength;
+      const sigma = strength === 'auto' ? autoStrength(estimateSigma(pixels.data, pixels.width, pixels.height), engine.card) : strength;
       const result = await engine.denoise(pixels, {
         sigma,
         tileSize: opts.tileSize,
@@ -146,8 +158,9 @@ export class DenoiseImageElement extends HTMLElement {
     });
   }
 
-  get model(): string {
-    return this.getAttribute('model') ?? 'default';
+  /** The model attribute; absent: the app's default model (see defaultModel). */
+  get model(): string | undefined {
+    return this.getAttribute('model') ?? undefined;
   }
   set model(value: string) {
     this.setAttribute('model', value);
