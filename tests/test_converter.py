@@ -12,6 +12,7 @@ import keras
 import numpy as np
 import pytest
 
+from converter import export
 from training import card, models
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,7 @@ def test_conversion_writes_a_graph_model_its_card_and_the_index(converted) -> No
     )
     index = json.loads((out / "index.json").read_text())
     assert [m["name"] for m in index["models"]] == ["fast"]
+    assert index["models"][0]["noise"] == "gaussian"
     assert "MB" in stdout and "change from Keras" in stdout
     change = float(stdout.split("change from Keras ")[1].split(" dB")[0])
     assert change >= -0.05
@@ -63,8 +65,26 @@ def test_conversion_is_reproducible(converted, tmp_path: Path) -> None:  # noqa:
         assert first.read_bytes() == (tmp_path / "fast" / first.name).read_bytes(), first.name
 
 
+def test_the_index_names_the_model_whose_card_asks_to_be_the_page_default(
+    tmp_path: Path,
+) -> None:
+    for name, flag in (("default", False), ("photo", True), ("fast", False)):
+        (tmp_path / name).mkdir()
+        web_card = {**card.read_card(FAST), "name": name, "quantization": "float16", "bytes": 1}
+        if flag:
+            web_card["page_default"] = True
+            web_card["training"] = {"noise": "photo"}
+        (tmp_path / name / "denoiser.json").write_text(json.dumps(web_card))
+    index = json.loads(export.update_index(tmp_path).read_text())
+    assert index["default"] == "photo"
+    assert [m["name"] for m in index["models"]] == ["photo", "default", "fast"]
+    assert index["models"][0]["noise"] == "photo"
+
+
 def test_shipped_web_models_match_their_keras_models() -> None:
-    for name in ("default", "fast"):
+    index = json.loads((ROOT / "webapp/static/models/index.json").read_text())
+    assert index["default"] == "photo"
+    for name in ("photo", "default", "fast"):
         web_card = json.loads((ROOT / "webapp/static/models" / name / "denoiser.json").read_text())
         assert web_card["parameters"] == card.read_card(ROOT / "models" / name)["parameters"]
 

@@ -3,6 +3,7 @@ real denoise through the UI compared with the Keras model on the same input."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -91,7 +92,11 @@ def test_csp_blocks_sending_anywhere_else(session, server_url: str) -> None:
     assert not any("127.0.0.2" in r.url for r in session.requests)
 
 
-def test_denoise_through_the_ui_matches_keras(session, server_url: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("model", ["photo", "default"])
+def test_denoise_through_the_ui_matches_keras(
+    session, server_url: str, tmp_path: Path, model: str
+) -> None:
+    """The page's default model (photo) and a white-noise one chosen by ?model=."""
     keras = pytest.importorskip("keras")
     import training.models.unet  # noqa: F401
     from training import card
@@ -100,18 +105,19 @@ def test_denoise_through_the_ui_matches_keras(session, server_url: str, tmp_path
 
     path, clean, noisy = noisy_png(tmp_path)
     page = session.page
-    page.goto(server_url + "/")
+    page.goto(server_url + ("/" if model == "photo" else f"/?model={model}"))
     wait_until_ready(page)
+    assert page.input_value("[data-testid=model]") == model
     download = denoise_through_ui(page, path, SIGMA)
     assert download.suggested_filename == "holiday photo-denoised.png"
     browser_out = np.asarray(Image.open(download.path()).convert("RGB"))
 
-    model_dir = Path(__file__).resolve().parents[1] / "models/default"
-    model = keras.saving.load_model(model_dir / card.KERAS_NAME)
+    model_dir = Path(__file__).resolve().parents[1] / "models" / model
+    network = keras.saving.load_model(model_dir / card.KERAS_NAME)
     geometry = card.read_card(model_dir)
     keras_out = to_uint8(
         denoise_rgb(
-            model, noisy / 255.0, SIGMA, multiple=geometry["size_multiple"], halo=geometry["halo"]
+            network, noisy / 255.0, SIGMA, multiple=geometry["size_multiple"], halo=geometry["halo"]
         )
     )
     browser_psnr, keras_psnr = psnr_uint8(clean, browser_out), psnr_uint8(clean, keras_out)
@@ -122,6 +128,44 @@ def test_denoise_through_the_ui_matches_keras(session, server_url: str, tmp_path
     assert time_label.get_attribute("data-tensors") == time_label.get_attribute("data-baseline")
     same_origin_gets_only(session.requests, server_url)
     assert session.console_errors == []
+
+
+def test_auto_strength_is_the_models_calibration_of_the_estimate(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """The page starts at the strength training.strength computes for the same image and
+    model (the calibration was fitted in Python); the slider stays the user's after."""
+    import dataclasses
+
+    from training import camera_noise
+    from training.strength import auto_strength
+
+    rng = np.random.default_rng(4)
+    camera = dataclasses.replace(camera_noise.sample_camera(rng), shot=3e-3, jpeg_quality=90)
+    clean = synthetic_photo((256, 192)) / np.float32(255)
+    noisy, _ = camera_noise.camera_noise(clean.astype(np.float32), rng, camera)
+    noisy = np.round(noisy * 255).astype(np.uint8)
+    path = tmp_path / "phone.png"
+    Image.fromarray(noisy).save(path)
+    web_models = Path(__file__).resolve().parents[1] / "webapp/static/models"
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(path))
+    slider = page.locator("[data-testid=strength]")
+    strengths = {}
+    for model in ("photo", "default"):
+        if model != "photo":
+            page.select_option("[data-testid=model]", model)
+        web_card = json.loads((web_models / model / "denoiser.json").read_text())
+        strengths[model] = expected = auto_strength(noisy, web_card)
+        page.wait_for_selector(f"[data-testid=strength][data-auto='{expected}']", timeout=60_000)
+        assert int(slider.input_value()) == expected
+        assert "auto" in page.inner_text("label:has([data-testid=strength])")
+    assert strengths["photo"] != strengths["default"]  # each model has its calibration
+    slider.fill("40")
+    assert "auto" not in page.inner_text("label:has([data-testid=strength])")
+    assert slider.input_value() == "40"
 
 
 def test_not_an_image_gives_a_clear_message_and_the_page_recovers(

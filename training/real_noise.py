@@ -32,7 +32,7 @@ from training.strength import calibrated, estimate_noise
 log = logging.getLogger(__name__)
 SHARED_REAL = data.DEFAULT_VAL_DIR.parents[1] / "real"
 REAL_SUFFIX, REFERENCE_SUFFIX = "_real", "_mean"
-STRENGTHS = (0.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0)
+STRENGTHS = (0.0, 3.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, 30.0)
 GAINS = np.round(np.arange(0.5, 4.01, 0.05), 2)
 OFFSETS = np.arange(-4.0, 6.01, 0.5)
 
