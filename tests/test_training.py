@@ -329,6 +329,7 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
     saved = card.read_card(tmp_path / "out")
     assert saved["training"]["noise"] == "photo"
     assert saved["training"]["noise_mix"]["camera"] > 0.5
+    assert saved["contract"]["input"] == card.PHOTO_STRENGTH_MAP  # says what channel 3 means
     assert "best_val_psnr_camera_mix" in saved["training"]
     history = (tmp_path / "run/history.csv").read_text().splitlines()
     assert len(history) == 3 and "val_psnr" in history[0]

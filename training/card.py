@@ -22,6 +22,13 @@ CONTRACT = {
     "output": "float32 [N,H,W,3]: clean sRGB estimate in [0,1], consumers clip",
     "gray": "replicate to 3 channels in, average the 3 channels out",
 }
+# What channel 3 means for a model trained on the camera-noise mix (--noise photo).
+PHOTO_STRENGTH_MAP = (
+    "float32 [N,H,W,4]: noisy sRGB in [0,1] + strength map: the RMS of the noise to remove "
+    "on the 0-255 scale, /255 (for white noise that is sigma/255); trained with the true "
+    "RMS of each synthetic pair; the page sets it from its noise estimate through the "
+    "card's auto_strength"
+)
 SIGMA_RANGE = (0.0, 75.0)
 
 

@@ -487,6 +487,8 @@ def main(
         },
         "evaluation": {},
     }
+    if args.noise == "photo":
+        model_card["contract"] = {**model_card["contract"], "input": card.PHOTO_STRENGTH_MAP}
     card.write_card(args.out, model_card)
     log.info("saved %s and its card", args.out / card.KERAS_NAME)
     return 0
