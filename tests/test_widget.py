@@ -156,7 +156,8 @@ def test_two_widgets_share_one_model(session, server_url, host) -> None:  # noqa
     page.goto(f"{host_url}/two.html")
     a, b = png_pixels(wait_for(page, "a")), png_pixels(wait_for(page, "b"))
     np.testing.assert_array_equal(a, b)
-    loads = [r for r in session.requests if r.url.endswith("/models/default/model.json")]
+    # No model attribute: the one the app's index.json names as default, loaded once.
+    loads = [r for r in session.requests if r.url.endswith("/models/photo/model.json")]
     assert len(loads) == 1
 
 
