@@ -135,3 +135,21 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     assert "| `fast`, auto strength |" in report and "| noisy |" in report
     assert len(list((tmp_path / "cache/real-curves").glob("*.json"))) == 1  # reruns reuse it
     assert Image.open(docs / "real-noise.png").size[0] > 9 * 96  # 9 crops of the 96-px pairs
+
+
+def test_the_photo_models_strength_is_a_real_control() -> None:
+    """Lower keeps more (the output stays closer to the input), higher smooths more:
+    monotonic over the slider's range, on a camera-noise photo."""
+    import keras
+
+    import training.models  # noqa: F401
+
+    model_dir = ROOT / "models/photo"
+    model = keras.saving.load_model(model_dir / card.KERAS_NAME)
+    model_card = card.read_card(model_dir)
+    noisy, _ = camera_pair(7, (128, 128))
+    removed = []
+    for level in (0, 5, 10, 20, 40, 75):
+        out = real_noise.denoise_at(model, model_card, noisy, level)
+        removed.append(float(np.sqrt(np.mean((out.astype(float) - noisy) ** 2))))
+    assert all(b > a for a, b in zip(removed, removed[1:], strict=False)), removed

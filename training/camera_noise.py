@@ -218,6 +218,19 @@ def _normalise(noise: np.ndarray) -> np.ndarray:
     return noise / max(float(noise.std()), 1e-6)
 
 
+def _upsampled_noise(
+    shape: tuple[int, int, int], factor: float, order: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Unit white noise drawn `factor` times coarser and resized up (spline `order`):
+    noise correlated over about `factor` pixels, normalised to unit deviation."""
+    height, width, channels = shape
+    small = (max(2, int(height / factor)), max(2, int(width / factor)), channels)
+    zoom = (height / small[0], width / small[1], 1)
+    return _normalise(
+        ndimage.zoom(_unit_noise_like(small, rng), zoom, order=order)[:height, :width]
+    )
+
+
 def simple_noise(clean: np.ndarray, mode: str, rng: np.random.Generator) -> np.ndarray:
     """Noisy float image for the simpler degradations, strength uniform in [0, SIGMA_MAX]."""
     sigma = rng.uniform(0.0, SIGMA_MAX) / 255.0
@@ -232,20 +245,10 @@ def simple_noise(clean: np.ndarray, mode: str, rng: np.random.Generator) -> np.n
         chol = np.linalg.cholesky(scale @ cov @ scale)
         noise = _unit_noise_like(clean.shape, rng) @ chol.T.astype(np.float32)
     elif mode == "spatially_correlated":
-        factor = rng.uniform(1.5, 3.0)
-        small = (max(2, int(height / factor)), max(2, int(width / factor)), 3)
-        noise = ndimage.zoom(
-            _unit_noise_like(small, rng), (height / small[0], width / small[1], 1), order=1
-        )[:height, :width]
-        noise = _normalise(noise)
+        noise = _upsampled_noise((height, width, 3), rng.uniform(1.5, 3.0), 1, rng)
     elif mode == "blotches":
         # Low-frequency chroma blotches (opposite in red/blue and green) over fine luma noise.
-        factor = rng.uniform(8.0, 16.0)
-        small = (max(2, int(height / factor)), max(2, int(width / factor)), 2)
-        chroma = ndimage.zoom(
-            _unit_noise_like(small, rng), (height / small[0], width / small[1], 1), order=3
-        )[:height, :width]
-        chroma = _normalise(chroma)
+        chroma = _upsampled_noise((height, width, 2), rng.uniform(8.0, 16.0), 3, rng)
         blotch = np.stack(
             [chroma[..., 0], -0.5 * (chroma[..., 0] + chroma[..., 1]), chroma[..., 1]], -1
         )
