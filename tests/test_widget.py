@@ -141,7 +141,7 @@ def test_element_and_api_match_the_page_single_threaded(session, server_url, hos
     assert page.evaluate("window.results.threads") == 1  # not isolated: one WASM thread
     only_two_origins_and_no_bodies(session.requests, host_url, server_url)
 
-    page.goto(server_url + "/")
+    page.goto(server_url + "/?model=default")  # the model the element and the API asked for
     wait_until_ready(page)
     app = np.asarray(
         Image.open(denoise_through_ui(page, folder / "noisy.png", SIGMA).path()).convert("RGB")

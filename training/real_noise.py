@@ -206,8 +206,9 @@ CROP = 128
 
 
 def _crop_corners(clean: np.ndarray, side: int) -> dict[str, tuple[int, int]]:
-    """Top-left corners of three side x side regions of the reference: the flattest, the
-    darkest and the most textured (by mean gradient energy and mean level)."""
+    """Top-left corners of three side x side regions of the reference: the flattest of the
+    mid-tones (where noise shows most), the darkest and the most textured (by mean
+    gradient energy and mean level)."""
     gray = clean.astype(np.float32).mean(axis=-1)
     gradient = np.abs(np.diff(gray, axis=0))[:, :-1] + np.abs(np.diff(gray, axis=1))[:-1, :]
     step = max(1, side // 2)
@@ -218,8 +219,9 @@ def _crop_corners(clean: np.ndarray, side: int) -> dict[str, tuple[int, int]]:
     ]
     texture = [float(gradient[y : y + side - 1, x : x + side - 1].mean()) for y, x in corners]
     level = [float(gray[y : y + side, x : x + side].mean()) for y, x in corners]
+    mid_tones = [t if 60 <= v <= 200 else np.inf for t, v in zip(texture, level, strict=True)]
     return {
-        "flat": corners[int(np.argmin(texture))],
+        "flat": corners[int(np.argmin(mid_tones if np.isfinite(min(mid_tones)) else texture))],
         "shadow": corners[int(np.argmin(level))],
         "texture": corners[int(np.argmax(texture))],
     }
