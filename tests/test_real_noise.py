@@ -73,21 +73,43 @@ def test_estimate_reads_white_noise_and_correlated_noise_higher_than_its_fine_ba
     assert estimate.coarse > estimate.fine  # demosaiced noise hides from the finest band
 
 
+def camera_like(level: float) -> strength.Estimate:
+    """An estimate as camera noise gives it: the coarse scale reads 3x the finest."""
+    return strength.Estimate(fine=level / 3, coarse=level, auto=level)
+
+
 def test_calibration_rounds_half_up_and_stays_in_range() -> None:
-    assert strength.calibrated(2.5, None) == 3  # like Math.round, not banker's rounding
-    assert strength.calibrated(4.0, {"gain": 2.0, "offset": 1.0}) == 9
-    assert strength.calibrated(60.0, {"gain": 2.0, "offset": 0.0}) == 75
-    assert strength.calibrated(1.0, {"gain": 1.0, "offset": -4.0}) == 0
+    assert strength.calibrated(camera_like(2.5), None) == 3  # Math.round, not banker's
+    assert strength.calibrated(camera_like(4.0), {"gain": 2.0, "offset": 1.0}) == 9
+    assert strength.calibrated(camera_like(60.0), {"gain": 2.0, "offset": 0.0}) == 75
+    assert strength.calibrated(camera_like(1.0), {"gain": 1.0, "offset": -4.0}) == 0
+
+
+def test_white_noise_keeps_its_sigma_whatever_the_calibration() -> None:
+    """Calibrations are fitted on camera noise; on white noise the estimate is sigma."""
+    rng = np.random.default_rng(1)
+    ramp = np.linspace(60, 180, 256, dtype=np.float32)[None, :, None] * np.ones((256, 1, 3))
+    noisy = np.clip(np.round(ramp + rng.normal(0, 25, ramp.shape)), 0, 255).astype(np.uint8)
+    model_card = {"auto_strength": {"gain": 1.35, "offset": 6.0}, "sigma_range": [0, 75]}
+    estimate = strength.estimate_noise(noisy)
+    assert not strength.is_correlated(estimate)
+    assert strength.auto_strength(noisy, model_card) == round(estimate.auto)
+    camera_noisy, _ = camera_pair(3, (256, 256))
+    assert strength.is_correlated(strength.estimate_noise(camera_noisy))
+    assert strength.auto_strength(camera_noisy, model_card) > round(
+        strength.estimate_noise(camera_noisy).auto
+    )
 
 
 def test_fit_finds_the_gain_behind_the_best_strengths() -> None:
     strengths = np.arange(0.0, 31.0)
-    estimates = np.array([2.0, 3.0, 5.0, 7.0])
+    levels = [2.0, 3.0, 5.0, 7.0]
     # Each image is best at 2.5x its estimate, falling off on either side.
-    curves = np.array([40 - 0.05 * (strengths - 2.5 * e) ** 2 for e in estimates])
+    curves = np.array([40 - 0.05 * (strengths - 2.5 * e) ** 2 for e in levels])
+    estimates = [camera_like(e) for e in levels]
     fitted = real_noise.fit_calibration(curves, estimates, tuple(strengths))
     chosen = [strength.calibrated(e, fitted) for e in estimates]
-    assert all(abs(c - 2.5 * e) <= 0.5 for c, e in zip(chosen, estimates, strict=True))
+    assert all(abs(c - 2.5 * e) <= 0.5 for c, e in zip(chosen, levels, strict=True))
 
 
 def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_path: Path) -> None:

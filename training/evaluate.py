@@ -293,9 +293,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
             for s in sets
         }
         if args.calibrate:
-            estimates = np.array(
-                [real_noise.estimate_noise(p.noisy).auto for s in sets for p in s.pairs]
-            )
+            estimates = [real_noise.estimate_noise(p.noisy) for s in sets for p in s.pairs]
             fitted = real_noise.fit_calibration(
                 np.concatenate(list(curves.values())), estimates, strengths
             )

@@ -27,7 +27,7 @@ from PIL import Image, UnidentifiedImageError
 from training import data
 from training.inference import denoise_rgb
 from training.metrics import psnr_uint8, to_uint8
-from training.strength import calibrated, estimate_noise
+from training.strength import Estimate, calibrated, estimate_noise
 
 log = logging.getLogger(__name__)
 SHARED_REAL = data.DEFAULT_VAL_DIR.parents[1] / "real"
@@ -145,7 +145,7 @@ def model_digest(model_dir: Path) -> str:
 
 
 def fit_calibration(
-    curves: np.ndarray, estimates: np.ndarray, strengths=STRENGTHS
+    curves: np.ndarray, estimates: list[Estimate], strengths=STRENGTHS
 ) -> dict[str, float]:
     """Gain and offset maximising the mean PSNR (curves interpolated between grid
     strengths; the page rounds strengths to integers, as here)."""
@@ -170,7 +170,7 @@ def score_model(
     best fixed strength, with per-pair numbers."""
     estimates = [estimate_noise(p.noisy) for p in pair_set.pairs]
     top = model_card.get("sigma_range", [0, 75])[1]
-    autos = [calibrated(e.auto, model_card.get("auto_strength"), top) for e in estimates]
+    autos = [calibrated(e, model_card.get("auto_strength"), top) for e in estimates]
     auto_psnr = [
         psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
         for p, s in zip(pair_set.pairs, autos, strict=True)

@@ -107,6 +107,10 @@ describe('autoStrength', () => {
     expect(autoStrength(estimate, { sigma_range: [0, 75], auto_strength: { gain: 2.5, offset: 0.5 } })).toBe(11);
     expect(autoStrength({ ...estimate, auto: 2.5 }, { sigma_range: [0, 75] })).toBe(3);
   });
+  it('leaves white noise at its estimate (sigma), calibration or not', () => {
+    const white = { fine: 25, coarse: 25.6, auto: 25.6 };
+    expect(autoStrength(white, { sigma_range: [0, 75], auto_strength: { gain: 1.35, offset: 6 } })).toBe(26);
+  });
   it('stays within the model range', () => {
     expect(autoStrength({ ...estimate, auto: 60 }, { sigma_range: [0, 75], auto_strength: { gain: 2, offset: 0 } })).toBe(75);
     expect(autoStrength(estimate, { sigma_range: [0, 75], auto_strength: { gain: 0.5, offset: -4 } })).toBe(0);

@@ -112,10 +112,17 @@ export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: 
   return { fine: f, coarse: c, auto: Math.min(75, Math.max(f, c)) };
 }
 
-/** The strength the control starts at for this model: round(gain * estimate + offset)
- * within the model's range (gain 1, offset 0 for a card without calibration). */
+/** Camera-like noise reads well above its finest-scale estimate at the coarse scale (3-4x on
+ * every real pair of CC15 and Nam25); white noise reads the same at both. */
+export const CORRELATED_RATIO = 1.5;
+
+/** The strength the control starts at for this model: for camera-like noise,
+ * round(gain * estimate + offset) within the model's range, the card's calibration
+ * (fitted on real pairs); for white noise the estimate itself, which is the sigma every
+ * model was trained with. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
-  const { gain, offset } = card.auto_strength ?? { gain: 1, offset: 0 };
+  const correlated = estimate.coarse > CORRELATED_RATIO * estimate.fine;
+  const { gain, offset } = (correlated ? card.auto_strength : undefined) ?? { gain: 1, offset: 0 };
   const top = card.sigma_range?.[1] ?? 75;
   return Math.round(Math.min(top, Math.max(0, gain * estimate.auto + offset)));
 }
