@@ -152,26 +152,28 @@ def update_index(models_root: Path) -> Path:
 
     `default` names the model the page starts with: the one whose card says
     `"page_default": true` (else `default`); it is listed first."""
-    entries = []
-    for web_card_path in sorted(models_root.glob(f"*/{WEB_CARD_NAME}")):
-        web_card = json.loads(web_card_path.read_text())
-        cbsd = web_card.get("evaluation", {}).get("CBSD68", {}).get("25", {})
-        entries.append(
-            {
-                "name": web_card["name"],
-                "path": f"{web_card_path.parent.name}/",
-                "architecture": web_card["architecture"],
-                "noise": web_card.get("training", {}).get("noise", "gaussian"),
-                "parameters": web_card["parameters"],
-                "macs_per_pixel": web_card["macs_per_pixel"],
-                "quantization": web_card["quantization"],
-                "bytes": web_card["bytes"],
-                "psnr_cbsd68_sigma25": cbsd.get("psnr"),
-                "page_default": bool(web_card.get("page_default")),
-            }
-        )
-    defaults = [e["name"] for e in entries if e.pop("page_default")]
-    default = defaults[0] if defaults else "default"
+    cards = [
+        (path, json.loads(path.read_text()))
+        for path in sorted(models_root.glob(f"*/{WEB_CARD_NAME}"))
+    ]
+    default = next((c["name"] for _, c in cards if c.get("page_default")), "default")
+    entries = [
+        {
+            "name": web_card["name"],
+            "path": f"{path.parent.name}/",
+            "architecture": web_card["architecture"],
+            "noise": web_card.get("training", {}).get("noise", "gaussian"),
+            "parameters": web_card["parameters"],
+            "macs_per_pixel": web_card["macs_per_pixel"],
+            "quantization": web_card["quantization"],
+            "bytes": web_card["bytes"],
+            "psnr_cbsd68_sigma25": web_card.get("evaluation", {})
+            .get("CBSD68", {})
+            .get("25", {})
+            .get("psnr"),
+        }
+        for path, web_card in cards
+    ]
     entries.sort(key=lambda e: (e["name"] != default, e["name"] != "default", e["name"]))
     index = models_root / INDEX_NAME
     index.write_text(json.dumps({"default": default, "models": entries}, indent=2) + "\n")

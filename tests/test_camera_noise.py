@@ -17,7 +17,6 @@ def quiet_camera(rng: np.random.Generator, **changes: object) -> cn.Camera:
     fixed = {
         "jpeg_quality": None,
         "sharpen": 0.0,
-        "demosaic": "bilinear",
         "exposure": 1.0,
         "luma_blur": 0.0,
         "chroma_blur": 0.0,

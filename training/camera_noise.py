@@ -32,6 +32,9 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from training.data import LUMA
+from training.metrics import to_uint8
+
 MODES = ("camera", "gaussian", "channel_correlated", "spatially_correlated", "blotches")
 DEFAULT_MIX = {
     "camera": 0.6,
@@ -42,7 +45,6 @@ DEFAULT_MIX = {
 }
 SIGMA_MAX = 50.0  # white-noise share, 0-255 scale
 SHOT_RANGE = (1e-5, 2e-2)  # linear-light shot noise: base ISO on a DSLR to a phone at ISO 12800
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,7 @@ class Camera:
     exposure: float  # < 1 darkens the scene (low light); the target is darkened too
     shot: float  # shot-noise variance per unit of linear signal
     read: float  # read-noise variance
-    demosaic: str  # "bilinear" or "bilinear+sharpen" (phones sharpen after demosaicing)
-    sharpen: float
+    sharpen: float  # unsharp-mask amount after demosaicing (phones sharpen), 0: none
     luma_blur: float  # Gaussian sigma (px) of the ISP's noise smoothing, luma
     chroma_blur: float  # and chroma (ISPs smooth colour noise much more than luma)
     jpeg_quality: int | None  # None: saved losslessly
@@ -83,7 +84,6 @@ def sample_camera(rng: np.random.Generator) -> Camera:
         exposure=float(rng.uniform(0.15, 0.6)) if rng.random() < 0.25 else 1.0,
         shot=shot,
         read=read,
-        demosaic="bilinear+sharpen" if sharpen else "bilinear",
         sharpen=sharpen,
         luma_blur=float(rng.uniform(0.6, 1.5)) if smooths else 0.0,
         chroma_blur=float(rng.uniform(0.5, 2.5)) if smooths else 0.0,
@@ -188,7 +188,7 @@ def isp_smoothing(noise: np.ndarray, camera: Camera) -> np.ndarray:
 
 def to_u8_float(rgb: np.ndarray) -> np.ndarray:
     """Clip and round to 8 bits, back in [0, 1] floats: what a saved file holds."""
-    return np.round(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.float32) / 255.0
+    return to_uint8(rgb).astype(np.float32) / np.float32(255)
 
 
 def camera_noise(
@@ -203,11 +203,10 @@ def camera_noise(
     developed = target + isp_smoothing(developed - target, camera)
     if camera.sharpen:
         developed = _unsharp(developed, camera.sharpen)
-    noisy = to_u8_float(developed)
+    noisy = to_uint8(developed)
     if camera.jpeg_quality is not None:
-        noisy_u8 = np.round(noisy * 255).astype(np.uint8)
-        noisy = jpeg_round_trip(noisy_u8, camera.jpeg_quality, camera.chroma_420) / np.float32(255)
-    return noisy.astype(np.float32), target.astype(np.float32)
+        noisy = jpeg_round_trip(noisy, camera.jpeg_quality, camera.chroma_420)
+    return noisy.astype(np.float32) / np.float32(255), target.astype(np.float32)
 
 
 def _unit_noise_like(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
@@ -267,8 +266,8 @@ def strength(noisy: np.ndarray, target: np.ndarray) -> float:
 def realistic_pair(
     clean: np.ndarray,
     rng: np.random.Generator,
-    mix: dict[str, float] | None = None,
     gray: bool = False,
+    mix: dict[str, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """(noisy, target, strength) for one clean sRGB patch in [0, 1], mode drawn from `mix`.
 

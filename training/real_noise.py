@@ -27,7 +27,7 @@ from PIL import Image, UnidentifiedImageError
 from training import data
 from training.inference import denoise_rgb
 from training.metrics import psnr_uint8, to_uint8
-from training.strength import Estimate, calibrated, estimate_noise
+from training.strength import Estimate, calibrated, estimate_noise, strength_for
 
 log = logging.getLogger(__name__)
 SHARED_REAL = data.DEFAULT_VAL_DIR.parents[1] / "real"
@@ -60,11 +60,6 @@ def real_folder(name: str) -> Path:
     return SHARED_REAL / name if (SHARED_REAL / name).is_dir() else Path(name)
 
 
-def _read(path: Path) -> np.ndarray:
-    with Image.open(path) as image:
-        return np.asarray(image.convert("RGB"), np.uint8)
-
-
 def read_pairs(folder: Path) -> PairSet:
     """Every `NAME_real.*` with its `NAME_mean.*`; a pair whose reference is missing,
     unreadable or of another size is named in `errors` and left out, the rest read."""
@@ -80,7 +75,7 @@ def read_pairs(folder: Path) -> PairSet:
             found.errors.append(f"{path}: no reference {name}{REFERENCE_SUFFIX}.* beside it")
             continue
         try:
-            noisy, clean = _read(path), _read(reference)
+            noisy, clean = data.read_rgb(path), data.read_rgb(reference)
         except (UnidentifiedImageError, OSError) as error:
             found.errors.append(f"{path.parent / name}: not a readable image pair ({error})")
             continue
@@ -169,8 +164,7 @@ def score_model(
     """The model at the page's auto strength (run, not interpolated) and at the set's
     best fixed strength, with per-pair numbers."""
     estimates = [estimate_noise(p.noisy) for p in pair_set.pairs]
-    top = model_card.get("sigma_range", [0, 75])[1]
-    autos = [calibrated(e, model_card.get("auto_strength"), top) for e in estimates]
+    autos = [strength_for(e, model_card) for e in estimates]
     auto_psnr = [
         psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
         for p, s in zip(pair_set.pairs, autos, strict=True)

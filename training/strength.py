@@ -98,7 +98,12 @@ def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: floa
     return int(math.floor(min(top, max(0.0, value)) + 0.5))
 
 
+def strength_for(estimate: Estimate, model_card: dict[str, Any]) -> int:
+    """The page's auto strength for this estimate and model (its calibration and range)."""
+    top = model_card.get("sigma_range", [0, 75])[1]
+    return calibrated(estimate, model_card.get("auto_strength"), top)
+
+
 def auto_strength(rgb: np.ndarray, model_card: dict[str, Any]) -> int:
     """What the page's auto strength is for this image and model."""
-    top = model_card.get("sigma_range", [0, 75])[1]
-    return calibrated(estimate_noise(rgb), model_card.get("auto_strength"), top)
+    return strength_for(estimate_noise(rgb), model_card)

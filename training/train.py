@@ -316,13 +316,6 @@ def copy_layers(source: keras.Model, target: keras.Model, encoder_only: bool) ->
     return copied
 
 
-def photo_pair(
-    clean: np.ndarray, rng: np.random.Generator, gray: bool
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """One training pair of the camera-noise mix (the photo model's noise)."""
-    return camera_noise.realistic_pair(clean, rng, gray=gray)
-
-
 def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa: ANN201
     if args.noise == "photo":
         return data.NoisyPairSequence(
@@ -331,7 +324,7 @@ def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa:
             args.batch_size,
             args.steps_per_epoch,
             args.seed,
-            photo_pair,
+            camera_noise.realistic_pair,
             gray_fraction=args.gray_fraction,
             workers=args.workers,
             use_multiprocessing=False,
