@@ -2,10 +2,11 @@
 fixed time, fetching model.json and a weight shard. Reports requests/s, bytes/s,
 latency percentiles and errors (goal: zero errors).
 
-    python -m bench.load [--connections 50] [--seconds 20] [--write docs/load.md]
+    python -m bench.load [--server waitress|nginx|caddy] [--connections 50] [--seconds 20]
+                         [--write docs/load.md]
 
-Starts its own server (waitress, as `make run` does) on a free loopback port unless
---url is given. Requests stay on this machine and stop by themselves.
+Starts its own server on a free loopback port unless --url is given: waitress as `make
+run` does, or nginx / Caddy with the config `python -m webapp.deploy` generates. Requests stay on this machine and stop by themselves.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import argparse
 import http.client
 import statistics
+import sys
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tests.conftest import STATIC, free_port, start_server
+from webapp import hosts
+from webapp.server import DEFAULT_STATIC as STATIC
 
 
 def client(
@@ -87,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--url", help="an already running server (default: start one)")
+    parser.add_argument("--server", choices=hosts.SERVERS, default="waitress")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--write", type=Path, help="append the result to this markdown file")
@@ -94,15 +98,18 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     base = args.url
     if base is None:
-        port = free_port()
-        server = start_server(STATIC, port)
+        port = hosts.free_port()
+        try:
+            server = hosts.start(args.server, STATIC, port)
+        except hosts.ServerError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         base = f"http://127.0.0.1:{port}"
     try:
-        result = run(base, args.connections, args.seconds)
+        result = {"server": args.url or args.server, **run(base, args.connections, args.seconds)}
     finally:
         if server:
-            server.terminate()
-            server.wait(10)
+            hosts.stop(server)
     print(result)
     if args.write:
         row = " | ".join(str(v) for v in result.values())
@@ -110,8 +117,9 @@ def main(argv: list[str] | None = None) -> int:
             head = " | ".join(result)
             args.write.write_text(
                 "# Asset server load check\n\n`python -m bench.load --write docs/load.md` "
-                "(waitress, 8 threads, loopback, model.json + the 3.7 MB weight shard of "
-                "`default`, keep-alive clients; 2-core machine shared with the clients).\n\n"
+                "(loopback, model.json + the weight shard of `default`, keep-alive clients; "
+                "2-core machine shared with the clients; waitress with 8 threads, nginx and "
+                "Caddy with the generated configs).\n\n"
                 f"| {head} |\n|{'---|' * len(result)}\n"
             )
         with args.write.open("a") as f:

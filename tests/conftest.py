@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from webapp import hosts
+from webapp.hosts import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "webapp" / "static"
@@ -33,56 +32,47 @@ CHROMIUM_FLAGS = [
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def start_server(static_dir: Path, port: int, server: str = "waitress") -> subprocess.Popen:
+    """The page's server for real on loopback (waitress by default), once it answers."""
+    return hosts.start(server, static_dir, port)
 
 
-def start_server(static_dir: Path, port: int) -> subprocess.Popen:
-    """`python -m webapp.server` for real (waitress), waiting until it answers.
-
-    Its output goes to a file: an unread pipe fills up and then blocks the server
-    mid-request (waitress logs a line whenever its task queue grows)."""
-    log = tempfile.NamedTemporaryFile(prefix="server-", suffix=".log", delete=False)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "webapp.server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--static-dir",
-            str(static_dir),
-        ],
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {Path(log.name).read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("server did not start in 30 s")
+def _serve(server: str) -> Iterator[str]:
+    if not (STATIC / "index.html").is_file():
+        pytest.fail("the page is not built: run `make build` (make test does it)")
+    port = free_port()
+    try:
+        process = start_server(STATIC, port, server)
+    except hosts.ServerError as error:
+        pytest.fail(str(error))
+    yield f"http://127.0.0.1:{port}"
+    hosts.stop(process)
 
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
-    if not (STATIC / "index.html").is_file():
-        pytest.fail("the page is not built: run `make build` (make test does it)")
-    port = free_port()
-    process = start_server(STATIC, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(10)
+    """The Flask app under waitress, as `make run` serves it."""
+    yield from _serve("waitress")
+
+
+@pytest.fixture(scope="session")
+def nginx_url() -> Iterator[str]:
+    """Debian's nginx with the config `python -m webapp.deploy nginx` generates."""
+    yield from _serve("nginx")
+
+
+@pytest.fixture(scope="session")
+def caddy_url() -> Iterator[str]:
+    """Debian's Caddy with the generated Caddyfile."""
+    yield from _serve("caddy")
+
+
+@pytest.fixture(params=hosts.SERVERS)
+def hosted_url(request: pytest.FixtureRequest) -> str:
+    """Each server that hosts the page, in turn: the header policy must hold on all."""
+    return request.getfixturevalue(
+        "server_url" if request.param == "waitress" else f"{request.param}_url"
+    )
 
 
 @dataclass

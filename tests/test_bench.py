@@ -75,3 +75,24 @@ def test_quick_benchmark_runs_for_real(tmp_path: Path) -> None:
         assert results["quality"]["methods"][method]["psnr"] > 25, results["quality"]
     assert "| fast | ratio, WASM" in (tmp_path / "benchmarks.md").read_text()
     assert (tmp_path / "benchmarks.png").stat().st_size > 10_000
+
+
+def test_the_load_check_runs_against_nginx_without_the_test_package() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--server", "nginx", "--connections", "4",
+         "--seconds", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "'server': 'nginx'" in result.stdout and "'errors': 0" in result.stdout
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys, bench.load; print(sorted(sys.modules))"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    assert "'tests'" not in imported and "'tests." not in imported

@@ -39,6 +39,13 @@ def noisy_png(tmp_path: Path) -> tuple[Path, np.ndarray, np.ndarray]:
     return path, clean, noisy
 
 
+@pytest.fixture(params=["waitress", "nginx"])
+def app_url(request: pytest.FixtureRequest) -> str:
+    """The page behind waitress (`make run`) and behind nginx with the generated config
+    (docs/deploy.md): what the browser relies on must hold on both."""
+    return request.getfixturevalue("server_url" if request.param == "waitress" else "nginx_url")
+
+
 def same_origin_gets_only(requests: list, server_url: str) -> None:
     for request in requests:
         if request.url.startswith(("blob:", "data:")):
@@ -48,28 +55,28 @@ def same_origin_gets_only(requests: list, server_url: str) -> None:
         assert not request.post_data_buffer, request.url
 
 
-def test_page_loads_cleanly_and_only_asks_its_own_origin(session, server_url: str) -> None:
-    session.page.goto(server_url + "/")
+def test_page_loads_cleanly_and_only_asks_its_own_origin(session, app_url: str) -> None:
+    session.page.goto(app_url + "/")
     backend = wait_until_ready(session.page)
     assert backend == "wasm"  # headless Chromium here has only software GPUs: skipped
     assert session.page.evaluate("crossOriginIsolated") is True
     assert session.console_errors == []
-    same_origin_gets_only(session.requests, server_url)
+    same_origin_gets_only(session.requests, app_url)
     names = [r.url.rsplit("/", 1)[-1] for r in session.requests]
     assert "model.json" in names and "index.json" in names
 
 
-def test_wasm_uses_every_core_when_cross_origin_isolated(session, server_url: str) -> None:
+def test_wasm_uses_every_core_when_cross_origin_isolated(session, app_url: str) -> None:
     """tfjs-backend-wasm alone would give one thread on a 2-core machine (it halves
     navigator.hardwareConcurrency); the engine asks for, and gets, one per core."""
-    session.page.goto(server_url + "/")
+    session.page.goto(app_url + "/")
     wait_until_ready(session.page)
     cores = session.page.evaluate("navigator.hardwareConcurrency")
     threads = int(session.page.get_attribute("[data-testid=backend]", "data-threads"))
     assert cores >= 2, "this check needs a machine with at least 2 cores"
     assert threads == cores
     assert f"({cores} threads)" in session.page.inner_text("[data-testid=backend]")
-    session.page.goto(server_url + "/?threads=1")
+    session.page.goto(app_url + "/?threads=1")
     wait_until_ready(session.page)
     assert session.page.get_attribute("[data-testid=backend]", "data-threads") == "1"
 
@@ -184,10 +191,10 @@ def test_not_an_image_gives_a_clear_message_and_the_page_recovers(
     assert page.inner_text("[data-testid=error]") == ""
 
 
-def test_works_offline_after_one_visit(session, server_url: str, tmp_path: Path) -> None:
+def test_works_offline_after_one_visit(session, app_url: str, tmp_path: Path) -> None:
     path, clean, noisy = noisy_png(tmp_path)
     page = session.page
-    page.goto(server_url + "/")
+    page.goto(app_url + "/")
     wait_until_ready(page)
     assert page.evaluate("async () => (await navigator.serviceWorker.ready).active.state") in (
         "activating",

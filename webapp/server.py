@@ -1,10 +1,10 @@
 """The asset server: serves the built page and models, and nothing else.
 
 No endpoint receives an image or any other body: GET and HEAD of files under
-`static_dir` only. Every response carries the privacy and isolation headers the page
-relies on (CSP that only lets the page talk to its own origin; COOP/COEP so that the
-WASM backend may use threads); files other sites embed (models, wasm, widget) are
-readable cross-origin.
+`static_dir` only. Every response carries the headers of `webapp/policy.py` (the one
+policy that `python -m webapp.deploy` also writes out for nginx, Caddy and static hosts):
+CSP that only lets the page talk to its own origin, COOP/COEP so that the WASM backend
+may use threads, CORS/CORP on the files other sites embed.
 
     python -m webapp.server --host 127.0.0.1 --port 8000
 """
@@ -14,48 +14,16 @@ from __future__ import annotations
 import argparse
 import mimetypes
 import os
-import re
 import sys
 from pathlib import Path
 
 from flask import Flask, Response, abort, request, send_from_directory
 
+from webapp import policy
+
 DEFAULT_STATIC = Path(__file__).resolve().parent / "static"
 BUILD_COMMAND = "make build"
 REQUIRED_FILES = ("index.html", "models/default/model.json")
-
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        # blob: lets TF.js's WASM threads start: each pthread worker imports the
-        # backend from a blob URL. Without it the thread pool never starts.
-        "script-src 'self' 'wasm-unsafe-eval' blob:",
-        "worker-src 'self' blob:",
-        "connect-src 'self'",
-        "img-src 'self' blob: data:",
-        "style-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'none'",
-        # Any site may frame the page (the iframe way of embedding it); it has nothing to
-        # click-jack: no account, no upload, no state beyond the user's own image.
-        "frame-ancestors *",
-    ]
-)
-MIME_TYPES = {
-    ".wasm": "application/wasm",
-    ".bin": "application/octet-stream",
-    ".json": "application/json",
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".webmanifest": "application/manifest+json",
-    ".css": "text/css",
-    ".svg": "image/svg+xml",
-}
-# Vite names build outputs name-HASH.ext: their content never changes under a name.
-# Models, wasm and the widget with the chunks it imports (assets/) are for other sites too.
-HASHED_ASSET = re.compile(r"^assets/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$")
-EMBEDDABLE = re.compile(r"^(models/|widget/|assets/)|\.wasm$")
 
 
 class MissingBuildError(RuntimeError):
@@ -70,19 +38,13 @@ def check_static_dir(static_dir: Path) -> None:
         )
 
 
-def cache_control(path: str) -> str:
-    if HASHED_ASSET.match(path):
-        return "public, max-age=31536000, immutable"
-    return "no-cache"
-
-
 def create_app(static_dir: Path | str | None = None, check: bool = True) -> Flask:
     """App factory. `check=False` skips the built-page check (for tests of errors)."""
     root = Path(static_dir or DEFAULT_STATIC).resolve()
     if check:
         check_static_dir(root)
-    for suffix, mime in MIME_TYPES.items():
-        mimetypes.add_type(mime, suffix)
+    for suffix, mime in policy.MIME_TYPES.items():
+        mimetypes.add_type(mime.split(";")[0], suffix)
     app = Flask(__name__, static_folder=None)
     app.config["STATIC_DIR"] = root
 
@@ -97,10 +59,7 @@ def create_app(static_dir: Path | str | None = None, check: bool = True) -> Flas
             abort(404)  # outside static/ (.., symlinks out) or a folder: no listings
         relative = full.relative_to(root).as_posix()
         response = send_from_directory(root, relative, conditional=True, etag=True)
-        response.headers["Cache-Control"] = cache_control(relative)
-        if EMBEDDABLE.search(relative):
-            response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-            response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers.update(policy.route_for(relative).headers)
         return response
 
     @app.get("/", provide_automatic_options=False)
@@ -114,15 +73,8 @@ def create_app(static_dir: Path | str | None = None, check: bool = True) -> Flas
         return serve(path)
 
     @app.after_request
-    def security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers["Content-Security-Policy"] = CSP
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        headers["Cross-Origin-Embedder-Policy"] = "require-corp"
-        # Public static files: readable (and frameable) by a cross-origin isolated host.
-        headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
+    def common_headers(response: Response) -> Response:
+        response.headers.update(policy.COMMON_HEADERS)
         return response
 
     return app
