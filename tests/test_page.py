@@ -296,7 +296,7 @@ def test_gray_stays_gray_alpha_untouched_and_16_bit_accepted(
     deep = tmp_path / "sixteen-bit.png"
     Image.fromarray(noisy.astype(np.uint16) * 257).save(deep)  # I;16
     out16 = denoise_file(page, deep)
-    assert out16.shape[:2] == gray.shape
+    assert out16.shape == gray.shape  # gray and opaque: a one-channel PNG
     assert page.inner_text("[data-testid=error]") == ""
 
 

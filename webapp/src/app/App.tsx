@@ -1,10 +1,20 @@
-/** The page: renders engine state; the engine (worker + TF.js) does the work. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+/** The page: renders the session state (session.ts); the engine (worker + TF.js) does the work. */
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { CancelledError, Denoiser } from '../engine/client';
 import { Compare } from './Compare';
-import { decodeImage, encodePng, resultName } from '../engine/image';
-import type { BackendName } from '../engine/protocol';
-import { autoStrength, estimateSigma, type SigmaEstimate } from '../engine/sigma';
+import {
+  decodeImage,
+  defaultFormat,
+  DEFAULT_QUALITY,
+  encodeImage,
+  OUTPUT_FORMATS,
+  resultName,
+  type OutputFormat,
+} from '../engine/image';
+import { isJpeg, withMetadata } from '../engine/metadata';
+import { autoStrength, estimateSigma } from '../engine/sigma';
+import { parseOptions, startingModel } from './options';
+import { canStart, initialState, isRunning, reducer, type Picture } from './session';
 
 interface ModelEntry {
   name: string;
@@ -16,73 +26,87 @@ interface ModelEntry {
   psnr_cbsd68_sigma25: number | null;
 }
 
-type Status = 'loading' | 'ready' | 'running' | 'failed';
+type EngineStatus = 'loading' | 'ready' | 'failed';
 
 const base = new URL('.', document.baseURI);
-const query = new URLSearchParams(location.search);
-/** ?backend=wasm and ?threads=N force the engine's choice (tests, benchmarks). */
-const forcedBackend = (query.get('backend') ?? undefined) as BackendName | undefined;
-const forcedThreads = query.has('threads') ? Number(query.get('threads')) : undefined;
-/** ?tile=N forces the tile size; ?model=NAME picks the starting model (otherwise the
- * one index.json names as the default). */
-const forcedTile = query.has('tile') ? Number(query.get('tile')) : undefined;
-const startModel = query.get('model');
-const loseContextAfterTiles = query.has('lose-context-after') ? Number(query.get('lose-context-after')) : undefined;
+/** ?backend, ?threads, ?tile and ?model (checked; see options.ts), and test hooks. */
+const options = parseOptions(location.search);
 
 function revoke(url: string | undefined): void {
   if (url) URL.revokeObjectURL(url);
 }
 
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
+
+/** Encode a result in the chosen format; a JPEG from a JPEG keeps its EXIF and colour profile. */
+async function encodeResult(image: ImageData, picture: Picture, format: OutputFormat, quality: number, keepGps: boolean) {
+  let blob = await encodeImage(image, format, quality);
+  if (format === 'jpeg' && picture.type === 'image/jpeg') {
+    const source = new Uint8Array(await picture.file.arrayBuffer());
+    if (isJpeg(source)) {
+      const merged = withMetadata(source, new Uint8Array(await blob.arrayBuffer()), keepGps);
+      blob = new Blob([merged as Uint8Array<ArrayBuffer>], { type: blob.type });
+    }
+  }
+  return { url: URL.createObjectURL(blob), name: resultName(picture.name, format), bytes: blob.size };
+}
+
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
-  const [modelName, setModelName] = useState<string | null>(startModel);
+  const [modelName, setModelName] = useState<string | null>(null);
   const [denoiser, setDenoiser] = useState<Denoiser | null>(null);
-  const [status, setStatus] = useState<Status>('loading');
-  const [error, setError] = useState('');
+  const [engine, setEngine] = useState<EngineStatus>('loading');
+  const [engineError, setEngineError] = useState('');
+  const [warnings, setWarnings] = useState<string[]>(options.problems);
   const [notice, setNotice] = useState('');
-  const [source, setSource] = useState<{ name: string; image: ImageData; url: string } | null>(null);
-  /** The image's noise estimate; the strength follows the model's calibration of it
-   * until the user moves the slider (chosenSigma). */
-  const [estimate, setEstimate] = useState<SigmaEstimate | null>(null);
-  const [chosenSigma, setChosenSigma] = useState<number | null>(null);
-  const [progress, setProgress] = useState({ done: 0, total: 0, etaMs: 0 });
-  const [result, setResult] = useState<{ url: string; name: string; ms: number; tensors: number } | null>(null);
+  const [state, dispatch] = useReducer(reducer, initialState);
+  /** Output settings: null format follows the input's kind. */
+  const [format, setFormat] = useState<OutputFormat | null>(null);
+  const [quality, setQuality] = useState(DEFAULT_QUALITY);
+  const [keepGps, setKeepGps] = useState(false);
+  const picks = useRef(0);
+  const runs = useRef(0);
   const abort = useRef<AbortController | null>(null);
+  const resultImage = useRef<ImageData | null>(null);
 
   useEffect(() => {
     fetch(new URL('models/index.json', base))
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`models/index.json: HTTP ${r.status}`))))
       .then((index: { models: ModelEntry[]; default?: string }) => {
+        const names = index.models.map((m) => m.name);
+        const start = startingModel(options.model, names, index.default ?? names[0] ?? 'default');
+        if (start.problem) setWarnings((w) => [...w, start.problem!]);
         setModels(index.models);
-        setModelName((name) => name ?? index.default ?? index.models[0]?.name ?? 'default');
+        setModelName(start.model);
       })
-      .catch((e: Error) => setError(`Could not list the models: ${e.message}`));
+      .catch((e: Error) => setEngineError(`Could not list the models: ${e.message}`));
   }, []);
 
   useEffect(() => {
     if (modelName === null) return; // waiting for index.json to name the default
     let alive = true;
     let created: Denoiser | null = null;
-    setStatus('loading');
+    setEngine('loading');
     setDenoiser(null);
     Denoiser.create({
       modelUrl: new URL(`models/${modelName}/`, base).href,
       wasmBase: new URL('wasm/', base).href,
-      backend: forcedBackend,
-      threads: forcedThreads,
-      loseContextAfterTiles,
+      backend: options.backend,
+      threads: options.threads,
+      loseContextAfterTiles: options.loseContextAfterTiles,
+      crashAfterTiles: options.crashAfterTiles,
     })
       .then((d) => {
         created = d;
         if (!alive) return d.dispose();
         d.onBackendChange = (_backend, reason) => setNotice(`The graphics backend failed mid-image: ${reason}.`);
         setDenoiser(d);
-        setStatus('ready');
+        setEngine('ready');
       })
       .catch((e: Error) => {
         if (!alive) return;
-        setStatus('failed');
-        setError(`The denoiser could not start: ${e.message}`);
+        setEngine('failed');
+        setEngineError(`The denoiser could not start: ${e.message}`);
       });
     return () => {
       alive = false;
@@ -92,24 +116,31 @@ export function App() {
 
   const chooseFile = useCallback(async (file: File | undefined) => {
     if (!file) return;
-    setError('');
-    setResult(null);
+    abort.current?.abort(); // a new picture ends the run of the old one
+    const pick = ++picks.current;
+    dispatch({ type: 'pick', pick });
     try {
       const image = await decodeImage(file);
       // The file itself is the "before" picture (the <img> applies EXIF orientation
       // too): re-encoding a 24 MP image just to show it would cost seconds and memory.
-      setSource({ name: file.name, image, url: URL.createObjectURL(file) });
-      setEstimate(estimateSigma(image.data, image.width, image.height));
-      setChosenSigma(null);
+      const picture: Picture = {
+        name: file.name,
+        type: file.type,
+        image,
+        url: URL.createObjectURL(file),
+        estimate: estimateSigma(image.data, image.width, image.height),
+        file,
+      };
+      if (pick !== picks.current) return revoke(picture.url); // a later pick won
+      dispatch({ type: 'decoded', pick, picture });
     } catch (e) {
-      setSource(null);
-      setError((e as Error).message);
+      dispatch({ type: 'decode-failed', pick, message: (e as Error).message });
     }
   }, []);
 
   // Each object URL lives as long as the picture that shows it.
-  const sourceUrl = source?.url;
-  const resultUrl = result?.url;
+  const sourceUrl = state.picture?.url;
+  const resultUrl = state.result?.url;
   useEffect(() => () => revoke(sourceUrl), [sourceUrl]);
   useEffect(() => () => revoke(resultUrl), [resultUrl]);
 
@@ -122,32 +153,57 @@ export function App() {
     return () => window.removeEventListener('paste', onPaste);
   }, [chooseFile]);
 
-  const autoSigma = estimate && denoiser ? autoStrength(estimate, denoiser.card) : null;
-  const sigma = chosenSigma ?? autoSigma ?? 15;
+  const picture = state.picture;
+  const autoSigma = picture && denoiser ? autoStrength(picture.estimate, denoiser.card) : null;
+  const sigma = state.chosenSigma ?? autoSigma ?? 15;
+  const outputFormat = format ?? defaultFormat(picture?.type ?? '');
 
   const run = async () => {
-    if (!denoiser || !source) return;
-    setError('');
-    setResult(null);
-    setStatus('running');
-    setProgress({ done: 0, total: 0, etaMs: 0 });
-    abort.current = new AbortController();
+    if (!denoiser || !picture || !canStart(state)) return;
+    const id = ++runs.current;
+    dispatch({ type: 'start', run: id });
+    const controller = new AbortController();
+    abort.current = controller;
     try {
-      const out = await denoiser.denoise(source.image, {
+      const out = await denoiser.denoise(picture.image, {
         sigma,
-        tileSize: forcedTile,
-        signal: abort.current.signal,
-        onProgress: (done, total, elapsedMs) => setProgress({ done, total, etaMs: (elapsedMs / done) * (total - done) }),
+        tileSize: options.tile,
+        signal: controller.signal,
+        onProgress: (done, total, elapsedMs) =>
+          dispatch({ type: 'progress', run: id, progress: { done, total, etaMs: (elapsedMs / done) * (total - done) } }),
       });
-      const png = await encodePng(out.image);
-      setResult({ url: URL.createObjectURL(png), name: resultName(source.name), ms: out.elapsedMs, tensors: out.numTensors });
+      resultImage.current = out.image;
+      const encoded = await encodeResult(out.image, picture, outputFormat, quality, keepGps);
+      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma } });
     } catch (e) {
-      if (!(e instanceof CancelledError)) setError(`Denoising failed: ${(e as Error).message}`);
-    } finally {
-      setStatus('ready');
+      if (e instanceof CancelledError) dispatch({ type: 'cancelled', run: id });
+      else dispatch({ type: 'failed', run: id, message: `Denoising failed: ${(e as Error).message}` });
     }
   };
 
+  const cancel = () => {
+    dispatch({ type: 'cancel', run: state.run });
+    abort.current?.abort();
+  };
+
+  // Another format, quality or GPS choice after the run: encode the same pixels again.
+  const doneRun = state.phase === 'done' ? state.run : null;
+  useEffect(() => {
+    const image = resultImage.current;
+    if (doneRun === null || !image || !picture) return;
+    let alive = true;
+    void encodeResult(image, picture, outputFormat, quality, keepGps).then((encoded) => {
+      if (alive) dispatch({ type: 'encoded', run: doneRun, ...encoded });
+      else revoke(encoded.url);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [outputFormat, quality, keepGps]); // only a settings change encodes again
+
+  const running = isRunning(state);
+  const { progress, result } = state;
+  const error = state.error || engineError;
   return (
     <main>
       <h1>Denoise a photo, on your device</h1>
@@ -168,7 +224,7 @@ export function App() {
 
         <label>
           Model{' '}
-          <select data-testid="model" value={modelName ?? ''} onChange={(e) => setModelName(e.target.value)} disabled={status === 'running'}>
+          <select data-testid="model" value={modelName ?? ''} onChange={(e) => setModelName(e.target.value)} disabled={running}>
             {models.map((m) => (
               <option key={m.name} value={m.name}>
                 {m.name}: {m.noise === 'photo' ? 'camera and phone photos' : 'white noise'} ({(m.bytes / 1e6).toFixed(1)} MB)
@@ -179,7 +235,7 @@ export function App() {
 
         <label>
           Strength (σ {sigma}
-          {chosenSigma === null && autoSigma !== null ? ', auto' : ''}){' '}
+          {state.chosenSigma === null && autoSigma !== null ? ', auto' : ''}){' '}
           <input
             data-testid="strength"
             type="range"
@@ -187,27 +243,60 @@ export function App() {
             max={75}
             value={sigma}
             data-auto={autoSigma ?? ''}
-            onChange={(e) => setChosenSigma(Number(e.target.value))}
+            onChange={(e) => dispatch({ type: 'strength', sigma: Number(e.target.value) })}
           />
         </label>
 
-        <button data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !source || status !== 'ready'}>
+        <button data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !canStart(state)}>
           Denoise
         </button>
-        <button data-testid="cancel" onClick={() => abort.current?.abort()} disabled={status !== 'running'}>
+        <button data-testid="cancel" onClick={cancel} disabled={state.phase !== 'running'}>
           Cancel
         </button>
       </section>
 
-      <p className="status">
+      <section className="controls output" aria-label="Output">
+        <label>
+          Save as{' '}
+          <select
+            data-testid="format"
+            value={format ?? 'auto'}
+            onChange={(e) => setFormat(e.target.value === 'auto' ? null : (e.target.value as OutputFormat))}
+          >
+            <option value="auto">Same kind as the input ({OUTPUT_FORMATS[defaultFormat(picture?.type ?? '')].label})</option>
+            {(Object.keys(OUTPUT_FORMATS) as OutputFormat[]).map((f) => (
+              <option key={f} value={f}>
+                {OUTPUT_FORMATS[f].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {outputFormat !== 'png' && (
+          <label>
+            Quality {quality}{' '}
+            <input data-testid="quality" type="range" min={50} max={100} value={quality} onChange={(e) => setQuality(Number(e.target.value))} />
+          </label>
+        )}
+        {outputFormat === 'jpeg' && (
+          <label title="JPEG photos keep their EXIF data (date, camera) and colour profile; the position is removed unless you keep it.">
+            <input data-testid="keep-gps" type="checkbox" checked={keepGps} onChange={(e) => setKeepGps(e.target.checked)} /> Keep the GPS
+            position
+          </label>
+        )}
+      </section>
+
+      <p className="status" data-testid="phase" data-phase={state.phase}>
         <progress data-testid="progress" max={progress.total || 1} value={progress.done} aria-label="Progress" />{' '}
-        {status === 'running' && progress.total > 0 && (
+        {state.phase === 'running' && progress.total > 0 && (
           <span data-testid="eta">
             {progress.done}/{progress.total} tiles, about {Math.ceil(progress.etaMs / 1000)} s left{' '}
           </span>
         )}
+        {state.phase === 'cancelling' && <span>Cancelling… </span>}
+        {state.phase === 'cancelled' && <span>Cancelled. </span>}
+        {state.phase === 'decoding' && <span>Reading the image… </span>}
         <span data-testid="backend" data-backend={denoiser?.backend ?? ''} data-threads={denoiser?.threads ?? 0}>
-          {status === 'loading'
+          {engine === 'loading'
             ? 'Loading the model and warming up…'
             : denoiser
               ? `Running on ${denoiser.backend}${denoiser.backend === 'wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`
@@ -220,6 +309,11 @@ export function App() {
         )}
       </p>
 
+      {warnings.map((w) => (
+        <p key={w} data-testid="warning" role="status" className="warning">
+          {w}
+        </p>
+      ))}
       {notice && (
         <p data-testid="notice" role="status">
           {notice}
@@ -229,12 +323,13 @@ export function App() {
         {error}
       </div>
 
-      {source && <Compare before={source.url} after={result?.url ?? null} width={source.image.width} />}
+      {picture && <Compare before={picture.url} after={result?.url ?? null} width={picture.image.width} />}
       {result && (
         <p>
-          <a data-testid="download" href={result.url} download={result.name}>
+          <a data-testid="download" href={result.url} download={result.name} data-bytes={result.bytes} data-sigma={result.sigma}>
             Download {result.name}
-          </a>
+          </a>{' '}
+          ({megabytes(result.bytes)})
         </p>
       )}
     </main>

@@ -48,8 +48,39 @@ type Pending = {
   resolve: (r: DenoiseResult) => void;
   reject: (e: Error) => void;
   onProgress?: DenoiseOptions['onProgress'];
+  /** Posts the job to the current worker (again, after a restart). */
+  send: () => void;
 };
 
+type Loaded = Extract<WorkerReply, { type: 'loaded' }>;
+
+/** Load the model in `worker`; resolves once it is warm. */
+function loadIn(worker: Worker, options: DenoiserOptions): Promise<Loaded> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+      const reply = event.data;
+      if (reply.type === 'loaded') resolve(reply);
+      else if (reply.type === 'error') {
+        worker.terminate();
+        reject(new Error(reply.message));
+      }
+    };
+    worker.onerror = (event) => {
+      worker.terminate();
+      reject(new Error(`The denoising worker failed to start: ${event.message}`));
+    };
+    const request: WorkerRequest = { type: 'load', ...options };
+    worker.postMessage(request);
+  });
+}
+
+/**
+ * Cancel stops at once, mid-tile: the worker is terminated and a new one loads the model
+ * again (from the browser's cache) while the page goes on. A tile can take tens of
+ * seconds on a CPU, and TF.js cannot interrupt a running kernel, so waiting for the
+ * tile to end was the only other way. A worker that dies (an uncaught error, a crash)
+ * fails its jobs with a clear message and is replaced the same way.
+ */
 export class Denoiser {
   /** The backend in use; it changes if one fails mid-image and work moves on. */
   backend: BackendName;
@@ -62,59 +93,97 @@ export class Denoiser {
   readonly baselineTensors: number;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  private worker!: Worker;
+  /** A new worker is loading: jobs wait in `pending` and are sent once it is ready. */
+  private restarting = false;
+  /** Why the engine cannot run any more (a restart failed), or null. */
+  private broken: string | null = null;
+  private disposed = false;
 
-  private constructor(private readonly worker: Worker, loaded: Extract<WorkerReply, { type: 'loaded' }>) {
+  private constructor(worker: Worker, loaded: Loaded, private readonly options: DenoiserOptions) {
     this.backend = loaded.backend;
     this.threads = loaded.threads;
     this.warmupMs = loaded.warmupMs;
     this.card = loaded.card;
     this.baselineTensors = loaded.numTensors;
-    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
+    this.attach(worker);
   }
 
   /** Start a worker, choose a backend, load and warm up the model. */
-  static create(options: DenoiserOptions, worker?: Worker): Promise<Denoiser> {
+  static async create(options: DenoiserOptions, worker?: Worker): Promise<Denoiser> {
     const w = worker ?? startWorker();
-    return new Promise((resolve, reject) => {
-      w.onmessage = (event: MessageEvent<WorkerReply>) => {
-        const reply = event.data;
-        if (reply.type === 'loaded') resolve(new Denoiser(w, reply));
-        else if (reply.type === 'error') {
-          w.terminate();
-          reject(new Error(reply.message));
-        }
-      };
-      w.onerror = (event) => {
-        w.terminate();
-        reject(new Error(`The denoising worker failed to start: ${event.message}`));
-      };
-      const request: WorkerRequest = { type: 'load', ...options };
-      w.postMessage(request);
-    });
+    return new Denoiser(w, await loadIn(w, options), options);
   }
 
   denoise(image: ImageData, options: DenoiseOptions): Promise<DenoiseResult> {
     const id = this.nextId++;
     if (options.signal?.aborted) return Promise.reject(new CancelledError());
+    if (this.broken) return Promise.reject(new Error(this.broken));
+    if (this.disposed) return Promise.reject(new Error('The denoiser was closed'));
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, onProgress: options.onProgress });
-      options.signal?.addEventListener('abort', () => this.post({ type: 'cancel', id }), { once: true });
-      const pixels = new Uint8ClampedArray(image.data); // a copy: the caller keeps its image
-      this.post(
-        { type: 'denoise', id, width: image.width, height: image.height, pixels, sigma: options.sigma, tileSize: options.tileSize },
-        [pixels.buffer],
-      );
+      const send = () => {
+        const pixels = new Uint8ClampedArray(image.data); // a copy: the caller keeps its image
+        this.worker.postMessage(
+          { type: 'denoise', id, width: image.width, height: image.height, pixels, sigma: options.sigma, tileSize: options.tileSize } satisfies WorkerRequest,
+          [pixels.buffer],
+        );
+      };
+      this.pending.set(id, { resolve, reject, onProgress: options.onProgress, send });
+      options.signal?.addEventListener('abort', () => this.cancel(id), { once: true });
+      if (!this.restarting) send();
     });
   }
 
   dispose(): void {
+    this.disposed = true;
     this.worker.terminate();
-    for (const p of this.pending.values()) p.reject(new Error('The denoiser was closed'));
+    this.failAll('The denoiser was closed');
+  }
+
+  private attach(worker: Worker): void {
+    this.worker = worker;
+    worker.onmessage = (event: MessageEvent<WorkerReply>) => this.receive(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      const why = event.message || 'the browser gave no reason; it may have run out of memory';
+      this.failAll(`The denoising engine stopped unexpectedly (${why}). Try again, or a smaller image or the fast model.`);
+      this.restart();
+    };
+  }
+
+  private cancel(id: number): void {
+    const job = this.pending.get(id);
+    if (!job) return;
+    this.pending.delete(id);
+    job.reject(new CancelledError());
+    this.restart();
+  }
+
+  private failAll(message: string): void {
+    for (const job of this.pending.values()) job.reject(new Error(message));
     this.pending.clear();
   }
 
-  private post(request: WorkerRequest, transfer: Transferable[] = []): void {
-    this.worker.postMessage(request, transfer);
+  /** Replace the worker now; jobs still pending (other callers') run again on the new one. */
+  private restart(): void {
+    this.worker.terminate();
+    if (this.disposed) return;
+    this.restarting = true;
+    const worker = startWorker();
+    // The backend the old worker ended on: no new search, no second failure. The crash
+    // test hook fires in the first worker only.
+    loadIn(worker, { ...this.options, backend: this.backend, threads: this.threads, crashAfterTiles: undefined })
+      .then(() => {
+        if (this.disposed) return worker.terminate();
+        this.attach(worker);
+        this.restarting = false;
+        for (const job of this.pending.values()) job.send();
+      })
+      .catch((error: Error) => {
+        this.broken = `The denoiser could not restart: ${error.message}`;
+        this.restarting = false;
+        this.failAll(this.broken);
+      });
   }
 
   private receive(reply: WorkerReply): void {
@@ -135,7 +204,6 @@ export class Denoiser {
     if (reply.type === 'result') {
       const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
       pending.resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize });
-    } else if (reply.type === 'cancelled') pending.reject(new CancelledError());
-    else pending.reject(new Error(reply.message));
+    } else pending.reject(new Error(reply.message));
   }
 }

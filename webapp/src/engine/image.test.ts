@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headerSize, resultName } from './image';
+import { defaultFormat, headerSize, pngChannels, resultName, unusualKind } from './image';
 
 function png(width: number, height: number): Uint8Array {
   const b = new Uint8Array(33);
@@ -30,5 +30,42 @@ describe('resultName', () => {
   it('names the download after the input', () => {
     expect(resultName('holiday photo.jpg')).toBe('holiday photo-denoised.png');
     expect(resultName('.png')).toBe('image-denoised.png');
+  });
+});
+
+describe('output formats', () => {
+  it('follow the input kind and name the file after it', () => {
+    expect(defaultFormat('image/jpeg')).toBe('jpeg');
+    expect(defaultFormat('image/webp')).toBe('webp');
+    expect(defaultFormat('image/png')).toBe('png');
+    expect(defaultFormat('image/avif')).toBe('png');
+    expect(resultName('IMG_0042.JPG', 'jpeg')).toBe('IMG_0042-denoised.jpg');
+    expect(resultName('scan.png', 'webp')).toBe('scan-denoised.webp');
+  });
+});
+
+describe('files that are not photos a browser reads everywhere', () => {
+  const ascii = (s: string) => new TextEncoder().encode(s);
+  it('knows an SVG by its type, name or content', () => {
+    expect(unusualKind(ascii('<svg/>'), 'image/svg+xml', 'a.svg')).toBe('svg');
+    expect(unusualKind(ascii('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>'), '', 'drawing')).toBe('svg');
+  });
+  it('knows a HEIC photo by its type, name or ftyp brand', () => {
+    expect(unusualKind(ascii('\0\0\0\x18ftypheic\0\0\0\0'), '', 'IMG_1.bin')).toBe('heif');
+    expect(unusualKind(ascii('xx'), 'image/heic', 'a')).toBe('heif');
+    expect(unusualKind(ascii('xx'), '', 'IMG_2.HEIC')).toBe('heif');
+  });
+  it('leaves photos alone, AVIF included', () => {
+    expect(unusualKind(ascii('\0\0\0\x1cftypavif\0\0\0\0'), 'image/avif', 'a.avif')).toBeNull();
+    expect(unusualKind(png(4, 4), 'image/png', 'a.png')).toBeNull();
+  });
+});
+
+describe('PNG channels', () => {
+  const px = (...rgba: number[]) => new Uint8ClampedArray(rgba);
+  it('writes gray opaque pixels as one channel, colour as three, alpha as four', () => {
+    expect(pngChannels(px(9, 9, 9, 255, 200, 200, 200, 255))).toBe(1);
+    expect(pngChannels(px(9, 9, 9, 255, 200, 201, 200, 255))).toBe(3);
+    expect(pngChannels(px(9, 9, 9, 255, 9, 9, 9, 254))).toBe(4);
   });
 });

@@ -28,6 +28,8 @@ export type WorkerRequest =
       threads?: number;
       /** Test hook: lose the WebGL context after this many tiles. */
       loseContextAfterTiles?: number;
+      /** Test hook: the worker dies (an uncaught error, then silence) after this many tiles. */
+      crashAfterTiles?: number;
       /** Report each image's peak tensor memory (benchmarks; costs little on wasm/cpu). */
       measureMemory?: boolean;
     }
@@ -39,8 +41,7 @@ export type WorkerRequest =
       pixels: Uint8ClampedArray; // RGBA, transferred
       sigma: number; // 0-255 scale
       tileSize?: number;
-    }
-  | { type: 'cancel'; id: number };
+    };
 
 export type WorkerReply =
   | {
@@ -68,5 +69,4 @@ export type WorkerReply =
       /** Tile side used (the request's, or the backend's default for this device). */
       tileSize: number;
     }
-  | { type: 'cancelled'; id: number; numTensors: number }
   | { type: 'error'; id?: number; message: string };

@@ -1,8 +1,9 @@
 /**
  * The worker that owns TF.js: loads the model once, warms it up, and denoises images
- * tile by tile, reporting progress and honouring cancel between tiles. If the backend
+ * tile by tile, reporting progress. If the backend
  * fails mid-image (a lost WebGL context, running out of memory), the model moves to
- * the next backend and the image finishes there.
+ * the next backend and the image finishes there. Cancel terminates the worker (see
+ * client.ts): nothing here waits for it.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
@@ -19,7 +20,6 @@ let tileLimit = Infinity;
 let loadRequest: Extract<WorkerRequest, { type: 'load' }> | null = null;
 /** Widest activation of our architectures (channels at full resolution x 1, deeper levels are smaller). */
 const WIDEST_CHANNELS = 32;
-const cancelled = new Set<number>();
 let peakBytes: number | null = null;
 
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
@@ -113,27 +113,30 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
     tileSize,
     onTile: async (done, total) => {
       post({ type: 'progress', id, done, total, elapsedMs: performance.now() - start });
-      await new Promise((resolve) => setTimeout(resolve, 0)); // let a cancel message in
-      return !cancelled.has(id);
+      if (loadRequest?.crashAfterTiles === done) await crash();
+      return true;
     },
   });
-  const cancelledLate = cancelled.delete(id);
-  if (out === null || cancelledLate) {
-    post({ type: 'cancelled', id, numTensors: tf.memory().numTensors });
-    return;
-  }
+  if (out === null) throw new Error('the tiled run stopped');
   post(
     { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes, tileSize },
     [out.buffer],
   );
 }
 
+/** Test hook: die as a crashed worker does, an uncaught error and then nothing more. */
+async function crash(): Promise<never> {
+  setTimeout(() => {
+    throw new Error('test hook: the worker crashed');
+  });
+  return new Promise<never>(() => {});
+}
+
 self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
   const request = event.data;
   try {
     if (request.type === 'load') await load(request);
-    else if (request.type === 'denoise') await denoise(request);
-    else if (request.type === 'cancel') cancelled.add(request.id);
+    else await denoise(request);
   } catch (error) {
     const id = request.type === 'load' ? undefined : request.id;
     post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
