@@ -301,3 +301,55 @@ def test_wrong_address_options_are_named_and_ignored(
     assert out.shape == clean.shape
     assert page.inner_text("[data-testid=error]") == ""
     assert session.console_errors == []
+
+
+def canvas_pixels(page, test_id: str) -> np.ndarray:  # noqa: ANN001
+    values = page.evaluate(
+        """(id) => { const c = document.querySelector(`[data-testid=${id}]`);
+        return [c.width, c.height, Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)]; }""",
+        test_id,
+    )
+    width, height, data = values
+    return np.asarray(data, np.uint8).reshape(height, width, 4)[..., :3]
+
+
+def wait_preview(page, sigma: int, timeout: float = 60) -> float:  # noqa: ANN001
+    """Waits for the preview at `sigma`; returns the seconds it took."""
+    start = time.monotonic()
+    page.wait_for_selector(
+        f"[data-testid=preview][data-sigma='{sigma}'][data-updating=false]", timeout=timeout * 1000
+    )
+    return time.monotonic() - start
+
+
+def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    photo = tmp_path / "photo.png"
+    rng = np.random.default_rng(4)
+    clean = synthetic_photo((420, 300), seed=4).astype(float)
+    Image.fromarray(np.clip(clean + rng.normal(0, 12, clean.shape), 0, 255).astype(np.uint8)).save(
+        photo
+    )
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(photo))
+    wait_phase(page, "ready")
+    auto = int(page.get_attribute("[data-testid=strength]", "data-auto"))
+    wait_preview(page, auto)
+    page.locator("[data-testid=strength]").fill("30")
+    seconds = wait_preview(page, 30)
+    print(f"preview update after a slider move: {seconds:.2f} s")
+    # Click near the top-left corner: the preview moves there.
+    page.locator("[data-testid=compare-stack]").click(position={"x": 5, "y": 5})
+    page.wait_for_selector("[data-testid=preview][data-x='0'][data-y='0']", timeout=10_000)
+    wait_preview(page, 30)
+    x, y = 0, 0
+    shown = canvas_pixels(page, "preview-after")
+
+    download = denoise_through_ui(page, photo)  # no strength given: the slider's 30 stays
+    assert page.get_attribute("[data-testid=download]", "data-sigma") == "30"
+    full = np.asarray(Image.open(download.path()).convert("RGB"))
+    region = full[y : y + shown.shape[0], x : x + shown.shape[1]]
+    assert np.abs(region.astype(int) - shown.astype(int)).max() <= 1

@@ -1,7 +1,9 @@
 /** The page: renders the session state (session.ts); the engine (worker + TF.js) does the work. */
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { CancelledError, Denoiser } from '../engine/client';
 import { Compare } from './Compare';
+import { Preview } from './Preview';
+import { crop, inner, previewRegion } from './preview';
 import {
   decodeImage,
   defaultFormat,
@@ -13,6 +15,7 @@ import {
 } from '../engine/image';
 import { isJpeg, withMetadata } from '../engine/metadata';
 import { autoStrength, estimateSigma } from '../engine/sigma';
+import { contextPixels } from '../engine/tiling';
 import { parseOptions, startingModel } from './options';
 import { canStart, initialState, isRunning, reducer, type Picture } from './session';
 
@@ -68,6 +71,11 @@ export function App() {
   const runs = useRef(0);
   const abort = useRef<AbortController | null>(null);
   const resultImage = useRef<ImageData | null>(null);
+  /** Preview centre (image pixels) for the current pick; null: the image's centre. */
+  const [previewAt, setPreviewAt] = useState<{ pick: number; x: number; y: number } | null>(null);
+  const [preview, setPreview] = useState<{ pick: number; key: string; sigma: number; image: ImageData } | null>(null);
+  const previewBusy = useRef(false);
+  const [previewTick, setPreviewTick] = useState(0);
 
   useEffect(() => {
     fetch(new URL('models/index.json', base))
@@ -157,6 +165,45 @@ export function App() {
   const autoSigma = picture && denoiser ? autoStrength(picture.estimate, denoiser.card) : null;
   const sigma = state.chosenSigma ?? autoSigma ?? 15;
   const outputFormat = format ?? defaultFormat(picture?.type ?? '');
+
+  // The preview region of this pick and strength; one preview at a time, the latest wins.
+  const region =
+    picture && denoiser
+      ? previewRegion(
+          picture.image.width,
+          picture.image.height,
+          previewAt?.pick === state.pick ? previewAt.x : picture.image.width / 2,
+          previewAt?.pick === state.pick ? previewAt.y : picture.image.height / 2,
+          contextPixels(denoiser.card.halo, denoiser.card.size_multiple),
+          denoiser.card.size_multiple,
+        )
+      : null;
+  const previewKey = region ? `${state.pick}:${sigma}:${region.x}:${region.y}:${denoiser?.card.name}` : '';
+  const previewBeforeKey = region ? `${state.pick}:${region.x}:${region.y}` : '';
+  const previewBefore = useMemo(
+    () => (region && picture ? crop(picture.image, region.x, region.y, region.width, region.height) : null),
+    [previewBeforeKey, picture], // the region's key says when it moved
+  );
+  const previewShown = preview && preview.pick === state.pick ? preview : null;
+  useEffect(() => {
+    if (!denoiser || !picture || !region || isRunning(state) || preview?.key === previewKey || previewBusy.current) return;
+    const pick = state.pick;
+    const timer = setTimeout(() => {
+      previewBusy.current = true;
+      const { outer } = region;
+      denoiser
+        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024 })
+        .then((out) => {
+          if (pick === picks.current) setPreview({ pick, key: previewKey, sigma, image: inner(out.image, region) });
+        })
+        .catch(() => {}) // a cancelled full run restarts the engine; the next tick tries again
+        .finally(() => {
+          previewBusy.current = false;
+          setPreviewTick((t) => t + 1);
+        });
+    }, 120); // slider moves coalesce
+    return () => clearTimeout(timer);
+  }, [denoiser, previewKey, state.phase, previewTick]);
 
   const run = async () => {
     if (!denoiser || !picture || !canStart(state)) return;
@@ -323,7 +370,27 @@ export function App() {
         {error}
       </div>
 
-      {picture && <Compare before={picture.url} after={result?.url ?? null} width={picture.image.width} />}
+      {previewBefore && (
+        <Preview
+          key={previewBeforeKey}
+          before={previewBefore}
+          after={previewShown?.image ?? null}
+          sigma={previewShown?.sigma ?? null}
+          updating={previewShown?.key !== previewKey}
+          x={region!.x}
+          y={region!.y}
+        />
+      )}
+      {picture && (
+        <Compare
+          key={picture.url}
+          before={picture.url}
+          after={result?.url ?? null}
+          width={picture.image.width}
+          height={picture.image.height}
+          onPick={(x, y) => setPreviewAt({ pick: state.pick, x, y })}
+        />
+      )}
       {result && (
         <p>
           <a data-testid="download" href={result.url} download={result.name} data-bytes={result.bytes} data-sigma={result.sigma}>

@@ -1,11 +1,25 @@
-/** Before/after view: a slider wipes between the two, zoom to fit / 100 % / 200 %, pan by scrolling. */
-import { useState } from 'react';
+/** Before/after view: a slider wipes between the two, zoom to fit / 100 % / 200 %, pan by
+ * scrolling; a click names the image point under it (the preview follows). */
+import { useState, type MouseEvent } from 'react';
 
 type Zoom = 'fit' | '1' | '2';
 
-export function Compare({ before, after, width }: { before: string; after: string | null; width: number }) {
+interface CompareProps {
+  before: string;
+  after: string | null;
+  width: number;
+  height: number;
+  onPick?: (x: number, y: number) => void;
+}
+
+export function Compare({ before, after, width, height, onPick }: CompareProps) {
   const [split, setSplit] = useState(50);
-  const [zoom, setZoom] = useState<Zoom>('fit');
+  // Small images at 100 % (every pixel as it is); large ones fitted to the page.
+  const [zoom, setZoom] = useState<Zoom>(() => (width <= Math.min(window.innerWidth - 32, 1152) ? '1' : 'fit'));
+  const pick = (event: MouseEvent<HTMLDivElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    onPick?.(((event.clientX - box.left) / box.width) * width, ((event.clientY - box.top) / box.height) * height);
+  };
   const size = zoom === 'fit' ? '100%' : `${width * Number(zoom)}px`;
   return (
     <section className="compare" aria-label="Before and after">
@@ -26,7 +40,7 @@ export function Compare({ before, after, width }: { before: string; after: strin
         )}
       </div>
       <div className="compare-viewport" tabIndex={0} aria-label="Image view; scroll to pan">
-        <div className="compare-stack" style={{ width: size }}>
+        <div className="compare-stack" data-testid="compare-stack" style={{ width: size }} onClick={pick}>
           <img src={before} alt="Before: the original image" />
           {after && (
             <img

@@ -132,8 +132,14 @@ async function crash(): Promise<never> {
   return new Promise<never>(() => {});
 }
 
-self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
-  const request = event.data;
+/** One job at a time, in order: a preview asked for during a run waits for it, and each
+ * result's tensor count is measured with no other job's tensors alive. */
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  queue = queue.then(() => handle(event.data));
+};
+
+async function handle(request: WorkerRequest): Promise<void> {
   try {
     if (request.type === 'load') await load(request);
     else await denoise(request);
@@ -141,4 +147,4 @@ self.onmessage = async (event: MessageEvent<WorkerRequest>) => {
     const id = request.type === 'load' ? undefined : request.id;
     post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
   }
-};
+}
