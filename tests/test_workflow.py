@@ -5,6 +5,7 @@ files and address options it cannot use (issue 14)."""
 from __future__ import annotations
 
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -353,3 +354,92 @@ def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
     full = np.asarray(Image.open(download.path()).convert("RGB"))
     region = full[y : y + shown.shape[0], x : x + shown.shape[1]]
     assert np.abs(region.astype(int) - shown.astype(int)).max() <= 1
+
+
+def job_statuses(page) -> list[str]:  # noqa: ANN001
+    return page.eval_on_selector_all("[data-testid=job]", "rows => rows.map(r => r.dataset.status)")
+
+
+def wait_jobs(page, done: callable, timeout: float = 180) -> list[str]:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not done(statuses := job_statuses(page)):
+        assert time.monotonic() < deadline, statuses
+        time.sleep(0.2)
+    return statuses
+
+
+def test_many_photos_queue_each_at_its_own_strength_and_zip(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    clean = synthetic_photo((96, 72), seed=6)
+    rng = np.random.default_rng(6)
+    files = []
+    for name, sigma in (("calm.png", 5), ("grainy.png", 30)):
+        noisy = np.clip(clean + rng.normal(0, sigma, clean.shape), 0, 255).astype(np.uint8)
+        Image.fromarray(noisy).save(tmp_path / name)
+        files.append(tmp_path / name)
+    svg = tmp_path / "logo.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", [str(f) for f in [*files, svg]])
+    statuses = wait_jobs(page, lambda s: len(s) == 3 and "queued" not in s and "running" not in s)
+    assert statuses == ["done", "done", "failed"]
+    sigmas = page.eval_on_selector_all(
+        "[data-testid=job]", "rows => rows.map(r => r.querySelector('.muted').textContent)"
+    )
+    strengths = [int(s.split("σ ")[1].rstrip(")")) for s in sigmas[:2]]
+    assert strengths[0] < strengths[1]  # each photo its own auto strength
+    assert "SVG drawing" in page.inner_text("[data-testid=job][data-status=failed]")
+
+    with page.expect_download() as info:
+        page.click("[data-testid=zip]")
+    assert info.value.suggested_filename == "denoised-photos.zip"
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["calm-denoised.png", "grainy-denoised.png"]
+        out = np.asarray(Image.open(archive.open("grainy-denoised.png")).convert("RGB"))
+    assert psnr_uint8(clean, out) > psnr_uint8(clean, np.asarray(Image.open(files[1]))) + 5
+    with page.expect_download() as one:
+        page.locator("[data-testid=job-download]").first.click()
+    assert one.value.suggested_filename == "calm-denoised.png"
+
+
+def test_cancel_one_photo_or_all_in_the_queue(session, server_url: str, tmp_path: Path) -> None:
+    names = []
+    for i in range(3):
+        names.append(big_png(tmp_path, (400, 300), f"big{i}.png"))
+    page = session.page
+    page.goto(server_url + "/?tile=64")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", [str(n) for n in names])
+    wait_jobs(page, lambda s: s and s[0] == "running", timeout=60)
+    page.locator("[data-testid=job-cancel]").first.click()
+    statuses = wait_jobs(page, lambda s: s[1] == "running", timeout=60)
+    assert statuses[0] == "cancelled"
+    page.click("[data-testid=cancel-all]")
+    assert wait_jobs(page, lambda s: "running" not in s, timeout=5) == ["cancelled"] * 3
+    assert page.locator("[data-testid=zip]").is_disabled()
+    page.click("[data-testid=clear]")
+    assert job_statuses(page) == []
+
+
+def test_a_folder_of_photos_becomes_a_queue_with_its_paths(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "trip"
+    (folder / "day2").mkdir(parents=True)
+    noisy_png(folder)[0].rename(folder / "a.png")
+    noisy_png(folder / "day2")[0].rename(folder / "day2" / "b.png")
+    (folder / "notes.txt").write_text("not a photo")
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=folder-input]", str(folder))
+    assert wait_jobs(page, lambda s: len(s) == 2 and set(s) == {"done"}) == ["done", "done"]
+    names = page.eval_on_selector_all("[data-testid=job]", "rows => rows.map(r => r.dataset.name)")
+    assert sorted(names) == ["trip/a.png", "trip/day2/b.png"]
+    with page.expect_download() as info:
+        page.click("[data-testid=zip]")
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert sorted(archive.namelist()) == ["trip/a-denoised.png", "trip/day2/b-denoised.png"]

@@ -3,17 +3,12 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { CancelledError, Denoiser } from '../engine/client';
 import { Compare } from './Compare';
 import { Preview } from './Preview';
+import { Batch } from './Batch';
+import { batchReducer } from './batch';
+import { chosenFiles, droppedFiles, type Named } from './dropped';
 import { crop, inner, previewRegion } from './preview';
-import {
-  decodeImage,
-  defaultFormat,
-  DEFAULT_QUALITY,
-  encodeImage,
-  OUTPUT_FORMATS,
-  resultName,
-  type OutputFormat,
-} from '../engine/image';
-import { isJpeg, withMetadata } from '../engine/metadata';
+import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
+import { encodeResult } from './output';
 import { autoStrength, estimateSigma } from '../engine/sigma';
 import { contextPixels } from '../engine/tiling';
 import { parseOptions, startingModel } from './options';
@@ -41,19 +36,6 @@ function revoke(url: string | undefined): void {
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
 
-/** Encode a result in the chosen format; a JPEG from a JPEG keeps its EXIF and colour profile. */
-async function encodeResult(image: ImageData, picture: Picture, format: OutputFormat, quality: number, keepGps: boolean) {
-  let blob = await encodeImage(image, format, quality);
-  if (format === 'jpeg' && picture.type === 'image/jpeg') {
-    const source = new Uint8Array(await picture.file.arrayBuffer());
-    if (isJpeg(source)) {
-      const merged = withMetadata(source, new Uint8Array(await blob.arrayBuffer()), keepGps);
-      blob = new Blob([merged as Uint8Array<ArrayBuffer>], { type: blob.type });
-    }
-  }
-  return { url: URL.createObjectURL(blob), name: resultName(picture.name, format), bytes: blob.size };
-}
-
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
   const [modelName, setModelName] = useState<string | null>(null);
@@ -63,6 +45,8 @@ export function App() {
   const [warnings, setWarnings] = useState<string[]>(options.problems);
   const [notice, setNotice] = useState('');
   const [state, dispatch] = useReducer(reducer, initialState);
+  const [jobs, batchDispatch] = useReducer(batchReducer, []);
+  const jobIds = useRef(0);
   /** Output settings: null format follows the input's kind. */
   const [format, setFormat] = useState<OutputFormat | null>(null);
   const [quality, setQuality] = useState(DEFAULT_QUALITY);
@@ -145,6 +129,16 @@ export function App() {
       dispatch({ type: 'decode-failed', pick, message: (e as Error).message });
     }
   }, []);
+
+  /** One file: the photo view; several (or a folder): the queue. */
+  const chooseFiles = useCallback(
+    (named: Named[]) => {
+      if (named.length === 1) return void chooseFile(named[0].file);
+      if (named.length === 0) return;
+      batchDispatch({ type: 'add', jobs: named.map(({ file, name }) => ({ id: ++jobIds.current, name, file })) });
+    },
+    [chooseFile],
+  );
 
   // Each object URL lives as long as the picture that shows it.
   const sourceUrl = state.picture?.url;
@@ -262,11 +256,20 @@ export function App() {
           onDragOver={(e) => e.preventDefault()}
           onDrop={(e) => {
             e.preventDefault();
-            void chooseFile(e.dataTransfer.files[0]);
+            void droppedFiles(e.dataTransfer).then(chooseFiles);
           }}
         >
-          Choose, drop or paste an image
-          <input data-testid="file-input" type="file" accept="image/*" onChange={(e) => void chooseFile(e.target.files?.[0])} />
+          Choose, drop or paste photos (or a folder)
+          <input data-testid="file-input" type="file" accept="image/*" multiple onChange={(e) => chooseFiles(chosenFiles(e.target.files))} />
+        </label>
+        <label className="folder">
+          Choose a folder{' '}
+          <input
+            data-testid="folder-input"
+            type="file"
+            {...{ webkitdirectory: '' }}
+            onChange={(e) => chooseFiles(chosenFiles(e.target.files).filter((n) => n.file.type.startsWith('image/')))}
+          />
         </label>
 
         <label>
@@ -370,6 +373,7 @@ export function App() {
         {error}
       </div>
 
+      {jobs.length > 0 && <Batch denoiser={denoiser} jobs={jobs} dispatch={batchDispatch} />}
       {previewBefore && (
         <Preview
           key={previewBeforeKey}
