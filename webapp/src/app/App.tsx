@@ -297,7 +297,7 @@ export function App() {
           />
         </label>
 
-        <button data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !canStart(state)}>
+        <button className="primary" data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !canStart(state)}>
           Denoise
         </button>
         <button data-testid="cancel" onClick={cancel} disabled={state.phase !== 'running'}>

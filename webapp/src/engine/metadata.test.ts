@@ -23,7 +23,11 @@ function exifSegment(): Uint8Array {
   return new Uint8Array([0xff, 0xe1, length >> 8, length & 255, ...body]);
 }
 
-const icc = new Uint8Array([0xff, 0xe2, 0, 18, ...[...'ICC_PROFILE\0'].map((c) => c.charCodeAt(0)), 1, 1, 7, 7]);
+const iccOf = (description: string) => {
+  const body = [...'ICC_PROFILE\0', ...description].map((c) => c.charCodeAt(0));
+  return new Uint8Array([0xff, 0xe2, 0, body.length + 2, ...body]);
+};
+const icc = iccOf('\x01\x01sRGB IEC61966-2.1');
 const jfif = new Uint8Array([0xff, 0xe0, 0, 6, 0x4a, 0x46, 0x49, 0x46]);
 const imageData = new Uint8Array([0xff, 0xda, 0, 2, 9, 9, 9, 0xff, 0xd9]);
 const join = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));
@@ -77,5 +81,11 @@ describe('photo metadata', () => {
     const before = [...segment];
     editExif(segment, false);
     expect([...segment]).toEqual(before);
+  });
+
+  it('drops a non-sRGB profile: the pixels were decoded to sRGB', () => {
+    const source = join(soi, exifSegment(), iccOf('\x01\x01Display P3'), imageData);
+    const merged = withMetadata(source, join(soi, jfif, imageData), false);
+    expect(jpegSegments(merged).map((s) => s.marker)).toEqual([0xe0, 0xe1]);
   });
 });

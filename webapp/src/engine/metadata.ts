@@ -1,6 +1,6 @@
 /**
  * Photo metadata carried from the user's JPEG into the denoised JPEG: the EXIF block
- * (capture date, camera, exposure) and the ICC colour profile, with the orientation set
+ * (capture date, camera, exposure) and an sRGB ICC colour profile, with the orientation set
  * to "upright" (the pixels were already turned by the decoder) and the GPS position
  * removed unless the user keeps it.
  *
@@ -47,6 +47,18 @@ export function jpegSegments(bytes: Uint8Array): Segment[] {
 
 const startsWith = (bytes: Uint8Array, at: number, text: string): boolean =>
   [...text].every((c, i) => bytes[at + i] === c.charCodeAt(0));
+
+/** Whether the segments hold `text` in ASCII or UTF-16 (ICC descriptions use either). */
+function names(bytes: Uint8Array, segments: Segment[], text: string): boolean {
+  const ascii = [...text].map((c) => c.charCodeAt(0));
+  const utf16 = ascii.flatMap((c) => [0, c]);
+  return segments.some((s) =>
+    [ascii, utf16].some((needle) => {
+      for (let i = s.start; i + needle.length <= s.end; i++) if (needle.every((b, k) => bytes[i + k] === b)) return true;
+      return false;
+    }),
+  );
+}
 
 const isExif = (bytes: Uint8Array, s: Segment) => s.marker === APP1 && startsWith(bytes, s.start + 4, 'Exif\0\0');
 const isIcc = (bytes: Uint8Array, s: Segment) => s.marker === APP2 && startsWith(bytes, s.start + 4, 'ICC_PROFILE\0');
@@ -95,7 +107,12 @@ export function editExif(segment: Uint8Array, keepGps: boolean): void {
  * source has neither.
  */
 export function withMetadata(source: Uint8Array, output: Uint8Array, keepGps: boolean): Uint8Array {
-  const carried = jpegSegments(source).filter((s) => isExif(source, s) || isIcc(source, s));
+  const segments = jpegSegments(source);
+  const icc = segments.filter((s) => isIcc(source, s));
+  // The decoder turned the pixels into sRGB: another profile (Display P3, Adobe RGB) would
+  // now mislabel them, so only an sRGB profile is carried; untagged means sRGB anyway.
+  const keepIcc = icc.length > 0 && names(source, icc, 'sRGB');
+  const carried = segments.filter((s) => isExif(source, s) || (keepIcc && isIcc(source, s)));
   const outSegments = jpegSegments(output);
   if (carried.length === 0 || outSegments.length === 0) return output;
   const parts = carried.map((s) => {
