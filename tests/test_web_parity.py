@@ -87,7 +87,7 @@ def test_float32_web_model_matches_keras(
 
 
 @pytest.mark.parametrize("backend", ["cpu", "wasm"])
-def test_shipped_float16_web_model_is_within_45_db(
+def test_shipped_uint8_web_model_is_within_45_db(
     keras_case,
     backend: str,  # noqa: ANN001
     tmp_path: Path,
