@@ -6,7 +6,7 @@ import { Preview } from './Preview';
 import { Batch } from './Batch';
 import { batchReducer } from './batch';
 import { chosenFiles, droppedFiles, type Named } from './dropped';
-import { crop, inner, previewRegion } from './preview';
+import { crop, inner, noisiestFlatCentre, previewRegion } from './preview';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
 import { encodeResult } from './output';
 import { autoStrength, estimateSigma } from '../engine/sigma';
@@ -55,7 +55,7 @@ export function App() {
   const runs = useRef(0);
   const abort = useRef<AbortController | null>(null);
   const resultImage = useRef<ImageData | null>(null);
-  /** Preview centre (image pixels) for the current pick; null: the image's centre. */
+  /** Preview centre (image pixels) the user clicked for the current pick; null: the picture's own. */
   const [previewAt, setPreviewAt] = useState<{ pick: number; x: number; y: number } | null>(null);
   const [preview, setPreview] = useState<{ pick: number; key: string; sigma: number; image: ImageData } | null>(null);
   const previewBusy = useRef(false);
@@ -121,6 +121,7 @@ export function App() {
         image,
         url: URL.createObjectURL(file),
         estimate: estimateSigma(image.data, image.width, image.height),
+        previewCentre: noisiestFlatCentre(image),
         file,
       };
       if (pick !== picks.current) return revoke(picture.url); // a later pick won
@@ -166,8 +167,8 @@ export function App() {
       ? previewRegion(
           picture.image.width,
           picture.image.height,
-          previewAt?.pick === state.pick ? previewAt.x : picture.image.width / 2,
-          previewAt?.pick === state.pick ? previewAt.y : picture.image.height / 2,
+          previewAt?.pick === state.pick ? previewAt.x : picture.previewCentre.x,
+          previewAt?.pick === state.pick ? previewAt.y : picture.previewCentre.y,
           contextPixels(denoiser.card.halo, denoiser.card.size_multiple),
           denoiser.card.size_multiple,
         )

@@ -36,7 +36,7 @@ export function Preview({ before, after, sigma, updating, x, y }: PreviewProps) 
       data-y={y}
     >
       <h2>Preview at 100 % {updating && <span className="muted">(updating…)</span>}</h2>
-      <p className="muted">Click the picture below to preview another spot. The full run uses this strength.</p>
+      <p className="muted">It starts where noise shows most; click the picture below to preview another spot. The full run uses this strength.</p>
       <div className="preview-pair">
         <Pixels image={before} label="Before" testId="preview-before" />
         <Pixels image={after} label={sigma === null ? 'After: working…' : `After, σ ${sigma}`} testId="preview-after" />

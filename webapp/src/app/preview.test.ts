@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crop, inner, previewRegion } from './preview';
+import { crop, inner, noisiestFlatCentre, previewRegion } from './preview';
 
 class FakeImageData {
   constructor(
@@ -37,5 +37,30 @@ describe('the preview region', () => {
     const region = { x: 2, y: 1, width: 3, height: 2, outer: { x: 1, y: 0, width: 5, height: 5 } };
     const outer = crop(image, 1, 0, 5, 5);
     expect(Array.from(inner(outer, region).data)).toEqual(Array.from(crop(image, 2, 1, 3, 2).data));
+  });
+});
+
+describe('where the preview starts', () => {
+  it('picks the noisy flat block, not the textured one nor the clean one', () => {
+    const w = 480;
+    const h = 320;
+    const data = new Uint8ClampedArray(w * h * 4);
+    let seed = 7;
+    const noise = () => ((seed = (1103515245 * seed + 12345) >>> 0) / 2 ** 32 - 0.5) * 40;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let v = 128;
+        if (x < 160) v = 128 + 90 * Math.sin(x / 3) * Math.cos(y / 4) + noise(); // texture + noise
+        else if (x >= 320 && y >= 160) v = 128 + noise(); // flat and noisy
+        const p = (y * w + x) * 4;
+        data[p] = data[p + 1] = data[p + 2] = v;
+        data[p + 3] = 255;
+      }
+    }
+    expect(noisiestFlatCentre(new ImageData(data, w, h))).toEqual({ x: 400, y: 240 });
+  });
+
+  it('uses the centre of a small image', () => {
+    expect(noisiestFlatCentre(new ImageData(new Uint8ClampedArray(100 * 80 * 4), 100, 80))).toEqual({ x: 50, y: 40 });
   });
 });

@@ -56,3 +56,47 @@ export function crop(image: ImageData, x: number, y: number, width: number, heig
 export function inner(denoisedOuter: ImageData, region: Region): ImageData {
   return crop(denoisedOuter, region.x - region.outer.x, region.y - region.outer.y, region.width, region.height);
 }
+
+/**
+ * Where the preview starts: the centre of the block (of `side` px) where noise shows
+ * most, that is, the most noise for the least structure. Noise: the median absolute
+ * diagonal difference of the luma (texture hardly enters it); structure: the spread of
+ * the block's 8x8 means. Blocks near black or white are skipped (clipping hides noise).
+ * One pass over every other pixel: ~0.1 s on 24 MP.
+ */
+export function noisiestFlatCentre(image: ImageData, side = PREVIEW_SIDE): { x: number; y: number } {
+  const { width, height, data } = image;
+  const luma = (x: number, y: number) => {
+    const p = (y * width + x) * 4;
+    return 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+  };
+  let best = { score: -Infinity, x: width / 2, y: height / 2 };
+  if (width < 2 * side || height < 2 * side) return { x: best.x, y: best.y };
+  for (let by = 0; by + side <= height; by += side) {
+    for (let bx = 0; bx + side <= width; bx += side) {
+      const diffs: number[] = [];
+      const means: number[] = [];
+      for (let cy = by; cy + 8 <= by + side; cy += 8) {
+        for (let cx = bx; cx + 8 <= bx + side; cx += 8) {
+          let sum = 0;
+          for (let y = cy; y < cy + 8; y += 2) {
+            for (let x = cx; x < cx + 8; x += 2) {
+              const a = luma(x, y);
+              sum += a;
+              diffs.push(Math.abs(a - luma(x + 1, y) - luma(x, y + 1) + luma(x + 1, y + 1)) / 2);
+            }
+          }
+          means.push(sum / 16);
+        }
+      }
+      const mean = means.reduce((a, b) => a + b, 0) / means.length;
+      if (mean < 20 || mean > 235) continue;
+      diffs.sort((a, b) => a - b);
+      const noise = diffs[diffs.length >> 1] / 0.6745;
+      const spread = Math.sqrt(means.reduce((a, m) => a + (m - mean) ** 2, 0) / means.length);
+      const score = noise / (4 + spread);
+      if (score > best.score) best = { score, x: bx + side / 2, y: by + side / 2 };
+    }
+  }
+  return { x: best.x, y: best.y };
+}

@@ -7,6 +7,7 @@ const picture = (name: string): Picture => ({
   image: { width: 2, height: 2, data: new Uint8ClampedArray(16), colorSpace: 'srgb' } as ImageData,
   url: `blob:${name}`,
   estimate: { fine: 3, coarse: 9, auto: 3 },
+  previewCentre: { x: 1, y: 1 },
   file: new Blob(),
 });
 const result = (name: string): Result => ({ url: `blob:out-${name}`, name, ms: 1, tensors: 0, bytes: 1, sigma: 10 });

@@ -19,6 +19,8 @@ export interface Picture {
   /** Object URL of the file itself (the "before" picture). */
   url: string;
   estimate: SigmaEstimate;
+  /** Where the preview starts: where noise shows most (preview.ts). */
+  previewCentre: { x: number; y: number };
   /** The original file, for the metadata an output keeps. */
   file: Blob;
 }
