@@ -59,9 +59,8 @@ class Camera:
     shot: float  # shot-noise variance per unit of linear signal
     read: float  # read-noise variance
     sharpen: float  # unsharp-mask amount after demosaicing (phones sharpen), 0: none
-    luma_taps: float  # side weight w of a separable [w, 1-2w, w] luma filter, 0: none
-    luma_blur: float  # or a Gaussian sigma (px) for the ISP's luma noise smoothing, 0: none
-    chroma_blur: float  # Gaussian sigma of the chroma smoothing (ISPs smooth colour most)
+    luma_blur: float  # Gaussian sigma (px) of the ISP's noise smoothing, luma
+    chroma_blur: float  # and chroma (ISPs smooth colour noise much more than luma)
     jpeg_quality: int | None  # None: saved losslessly
     chroma_420: bool
 
@@ -76,10 +75,7 @@ def sample_camera(rng: np.random.Generator) -> Camera:
     shot = float(np.exp(rng.uniform(np.log(SHOT_RANGE[0]), np.log(SHOT_RANGE[1]))))
     read = float(np.exp(2.18 * np.log(shot) + 1.2 + rng.normal(0.0, 0.26)))
     sharpen = float(rng.uniform(0.3, 1.2)) if rng.random() < 0.3 else 0.0
-    # Luma noise shape: a compact 3-tap filter (one-pixel correlation ~0.55, two-pixel
-    # ~0.1, as measured on the DSLR pairs), a wider Gaussian (phones' heavier ISPs) or none.
-    luma_kind = rng.choice(3, p=(0.5, 0.3, 0.2))
-    smooths = rng.random() < 0.85
+    smooths = rng.random() < 0.8
     return Camera(
         rgb2cam=rgb2cam.astype(np.float32),
         gains=gains.astype(np.float32),
@@ -89,12 +85,9 @@ def sample_camera(rng: np.random.Generator) -> Camera:
         shot=shot,
         read=read,
         sharpen=sharpen,
-        luma_taps=float(rng.uniform(0.1, 0.3)) if luma_kind == 0 else 0.0,
-        luma_blur=float(rng.uniform(0.6, 1.5)) if luma_kind == 1 else 0.0,
-        chroma_blur=float(rng.uniform(0.8, 3.0)) if smooths else 0.0,
-        # Cameras and phones save at 80-98; lower qualities' block artefacts on texture
-        # outweigh the sensor noise itself and teach the model to smooth texture away.
-        jpeg_quality=int(rng.integers(80, 99)) if rng.random() < 0.6 else None,
+        luma_blur=float(rng.uniform(0.6, 1.5)) if smooths else 0.0,
+        chroma_blur=float(rng.uniform(0.5, 2.5)) if smooths else 0.0,
+        jpeg_quality=int(rng.integers(60, 99)) if rng.random() < 0.7 else None,
         chroma_420=bool(rng.random() < 0.5),
     )
 
@@ -178,20 +171,14 @@ def _unsharp(rgb: np.ndarray, amount: float) -> np.ndarray:
 
 def isp_smoothing(noise: np.ndarray, camera: Camera) -> np.ndarray:
     """The ISP's noise reduction, as it shapes the noise: luma smoothed a little, chroma
-    a lot. Real DSLR noise (CC15, Nam25) correlates with its one-pixel neighbours at
-    about 0.57 in luma but only 0.11 two pixels away, which a compact 3-tap filter gives
-    and a Gaussian blur does not; its chroma is smooth (0.88 at one pixel) and its
-    channels correlate at 0.3-0.45 (0.1 after bilinear demosaicing alone). Applied to the
-    noise only, so that the target keeps every detail: the model must learn to remove
-    noise, not to blur like an ISP."""
-    if not (camera.luma_taps or camera.luma_blur or camera.chroma_blur):
+    a lot. Real camera noise is strongly correlated with its neighbours (about 0.6 at one
+    pixel on CC15 and Nam25, against 0.26 after bilinear demosaicing alone) and across
+    channels (0.3-0.45 against 0.1). Applied to the noise only, so that the target keeps
+    every detail: the model must learn to remove noise, not to blur like an ISP."""
+    if not (camera.luma_blur or camera.chroma_blur):
         return noise
     luma = noise @ LUMA
     chroma = noise - luma[..., None]
-    if camera.luma_taps:
-        w = camera.luma_taps
-        taps = np.array([w, 1 - 2 * w, w], np.float32)
-        luma = ndimage.convolve1d(ndimage.convolve1d(luma, taps, 0, mode="mirror"), taps, 1, mode="mirror")
     if camera.luma_blur:
         luma = ndimage.gaussian_filter(luma, camera.luma_blur, mode="mirror")
     if camera.chroma_blur:
