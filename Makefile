@@ -4,14 +4,14 @@ PORT ?= 8000
 DEV_VENV := .venv
 SERVE_VENV := .venv-serve
 
-.PHONY: run test build lint chromium servers bench
+.PHONY: run test build lint chromium browsers servers bench
 
 ## Install the small serving set, build the page, serve it on 127.0.0.1:$(PORT).
 run: $(SERVE_VENV)/.installed build
 	$(SERVE_VENV)/bin/python -m webapp.server --host 127.0.0.1 --port $(PORT)
 
 ## Everything the tests need, then every test (TypeScript unit tests, then pytest).
-test: $(DEV_VENV)/.installed chromium servers build
+test: $(DEV_VENV)/.installed chromium browsers servers build
 	cd webapp && npm test
 	$(DEV_VENV)/bin/ruff check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench notebooks
@@ -47,6 +47,13 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+## Debian's Firefox ESR, WebKitGTK's WebDriver (with MiniBrowser) and Xvfb for
+## tests/test_engines.py (never a browser download; docs/browsers.md).
+browsers:
+	@{ command -v firefox-esr && command -v WebKitWebDriver && command -v Xvfb; } >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q firefox-esr webkit2gtk-driver xvfb; }
 
 ## Debian's nginx and Caddy: the tests serve the page through the configs that
 ## `python -m webapp.deploy` generates (docs/deploy.md). Installed, not started.
