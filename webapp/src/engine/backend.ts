@@ -73,12 +73,50 @@ function allowWasmThreads(count: number): void {
   }
 }
 
+/**
+ * Whether WASM threads can share memory here: a SharedArrayBuffer exists and can be
+ * posted, the check tfjs-backend-wasm itself makes before it picks its threaded build.
+ * Cross-origin isolation alone is not enough: WebKitGTK 2.50 reports
+ * crossOriginIsolated but exposes no SharedArrayBuffer (its GLib ports never enable
+ * it, https://bugs.webkit.org/show_bug.cgi?id=317847), so the backend runs its
+ * single-threaded build whatever is asked.
+ */
+export function canShareMemory(): boolean {
+  try {
+    new MessageChannel().port1.postMessage(new SharedArrayBuffer(1));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface ThreadContext {
+  /** self.crossOriginIsolated */
+  isolated: boolean;
+  /** canShareMemory() */
+  sharedMemory: boolean;
+  /** navigator.hardwareConcurrency (WebKit rounds it up to 4 or 8 for privacy) */
+  cores: number;
+}
+
+/**
+ * The WASM thread count to ask for: the caller's, else one per reported core, where
+ * threads can run at all (isolated and with shared memory); one thread otherwise, so
+ * that nothing pretends to more cores for a pool that cannot start.
+ */
+export function wasmThreadsWanted(context: ThreadContext, requested?: number): number {
+  if (!context.isolated || !context.sharedMemory) return 1;
+  return Math.max(1, requested ?? context.cores);
+}
+
 async function activate(name: BackendName, wasmBase: string, threads?: number): Promise<boolean> {
   if (name === 'wasm') {
     setWasmPaths(wasmBase);
-    // Threads need SharedArrayBuffer, i.e. a cross-origin isolated context, and the
-    // count must be set before the backend starts.
-    const wanted = self.crossOriginIsolated ? (threads ?? Math.max(1, navigator.hardwareConcurrency)) : 1;
+    // The count must be set before the backend starts.
+    const wanted = wasmThreadsWanted(
+      { isolated: self.crossOriginIsolated, sharedMemory: canShareMemory(), cores: navigator.hardwareConcurrency },
+      threads,
+    );
     allowWasmThreads(wanted);
     setThreadsCount(wanted);
   }
