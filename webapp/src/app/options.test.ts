@@ -14,7 +14,7 @@ describe('address options', () => {
 
   it.each([
     ['?tile=abc', 'tile=abc'],
-    ['?tile=8', 'tile=8'],
+    ['?tile=4', 'tile=4'],
     ['?tile=1e3', 'tile=1e3'],
     ['?threads=0', 'threads=0'],
     ['?threads=two', 'threads=two'],

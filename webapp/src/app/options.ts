@@ -6,7 +6,7 @@
 import type { BackendName } from '../engine/protocol';
 
 const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-export const TILE_RANGE = [32, 4096] as const;
+export const TILE_RANGE = [8, 4096] as const;
 export const THREAD_RANGE = [1, 64] as const;
 
 export interface PageOptions {
