@@ -99,7 +99,7 @@ def test_the_latest_pick_wins_and_denoise_waits_for_the_decode(
     phases = page.evaluate("window.phases")
     assert any(p["phase"] == "decoding" for p in phases)
     assert all(p["denoiseDisabled"] for p in phases if p["phase"] == "decoding")
-    out = np.asarray(Image.open(denoise_through_ui(page, small, 25).path()).convert("RGB"))
+    out = result_pixels(page, small)
     assert out.shape == clean.shape
 
 
@@ -298,7 +298,7 @@ def test_wrong_address_options_are_named_and_ignored(
     assert warning in page.inner_text("[data-testid=warning]")
     # The menu shows the model in use, and the page works with the defaults.
     assert page.locator("[data-testid=model]").input_value() == "photo"
-    out = np.asarray(Image.open(denoise_through_ui(page, path).path()).convert("RGB"))
+    out = result_pixels(page, path, strength=None)
     assert out.shape == clean.shape
     assert page.inner_text("[data-testid=error]") == ""
     assert session.console_errors == []
