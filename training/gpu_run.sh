@@ -31,14 +31,19 @@ train() {  # NAME, then training.train options
     "${COMMON[@]}" "$@" ${EXTRA:-} >"$OUT/$name.log" 2>&1
   echo "$name exited $?" >>"$OUT/$name.log"
 }
-train photo --arch default --noise photo --init-from models/photo --batch-size 32 \
-  --lr 2e-4 --gray-fraction 0.2 --workers 12 &
-train default --arch default --init-from models/default --batch-size 64 --lr 2e-4 \
-  --gray-fraction 0.2 --workers 3 &
-train fast --arch fast --init-from models/fast --batch-size 64 --lr 2e-4 \
-  --gray-fraction 0.2 --workers 2 &
+MODELS=${MODELS:-photo default fast}
+for name in $MODELS; do
+  case $name in
+    photo) train photo --arch default --noise photo --init-from models/photo --batch-size 64 \
+      --lr 2e-4 --gray-fraction 0.2 --workers "${PROCESSES:-12}" --processes "${PROCESSES:-12}" & ;;
+    default) train default --arch default --init-from models/default --batch-size 64 \
+      --lr 2e-4 --gray-fraction 0.2 --workers 3 & ;;
+    fast) train fast --arch fast --init-from models/fast --batch-size 64 --lr 2e-4 \
+      --gray-fraction 0.2 --workers 2 & ;;
+  esac
+done
 wait
-for name in photo default fast; do
+for name in $MODELS; do
   if [ -f "runs/gpu/$name/model.keras" ]; then
     cp "runs/gpu/$name/model.keras" "$OUT/$name.keras"
   elif [ -f "runs/gpu/$name-work/best.weights.h5" ]; then

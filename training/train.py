@@ -162,6 +162,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=4, help="input workers (non-TF backends)")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="--noise photo: make the noise in this many processes (0: in the worker threads)",
+    )
     args = p.parse_args(argv)
     args.out = args.out or Path("models") / args.arch
     args.workdir = args.workdir or Path("runs") / args.arch
@@ -326,6 +332,7 @@ def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa:
             args.seed,
             camera_noise.realistic_pair,
             gray_fraction=args.gray_fraction,
+            processes=args.processes,
             workers=args.workers,
             use_multiprocessing=False,
             max_queue_size=4 * args.workers,
@@ -351,11 +358,13 @@ def calibrate_epochs(args: argparse.Namespace, images: list[np.ndarray]) -> int:
     """Epochs that fit the --time-budget, from the speed of a short trial fit."""
     _, trial = make_trainer(args, 1)
     feed = training_input(args, images)
-    trial_steps = 30
-    trial.fit(feed, steps_per_epoch=trial_steps, epochs=1, verbose=0)  # compiles
+    trial_steps = min(60, args.steps_per_epoch)
+    trial.fit(feed, steps_per_epoch=trial_steps, epochs=1, verbose=0)  # compiles, warms up
     start = time.perf_counter()
     trial.fit(feed, steps_per_epoch=trial_steps, epochs=1, verbose=0)
     per_step = (time.perf_counter() - start) / trial_steps
+    if hasattr(feed, "close"):
+        feed.close()
     per_epoch = per_step * args.steps_per_epoch + 2.0  # + validation
     epochs = max(1, int(args.time_budget * 60 * 0.92 / per_epoch))
     print(f"calibration: {1 / per_step:.1f} steps/s -> {epochs} epochs", flush=True)
