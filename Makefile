@@ -4,14 +4,14 @@ PORT ?= 8000
 DEV_VENV := .venv
 SERVE_VENV := .venv-serve
 
-.PHONY: run test test-engines build lint chromium browsers servers bench
+.PHONY: run test test-engines build lint chromium browsers servers bench bench-runtimes
 
 ## Install the small serving set, build the page, serve it on 127.0.0.1:$(PORT).
 run: $(SERVE_VENV)/.installed build
 	$(SERVE_VENV)/bin/python -m webapp.server --host 127.0.0.1 --port $(PORT)
 
 ## Everything the tests need, then every test (TypeScript unit tests, then pytest).
-test: $(DEV_VENV)/.installed chromium servers build
+test: $(DEV_VENV)/.installed chromium servers build bench/runtimes/node_modules/.installed
 	cd webapp && npm test
 	$(DEV_VENV)/bin/ruff check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench notebooks
@@ -24,6 +24,15 @@ test-engines: $(DEV_VENV)/.installed chromium browsers build
 ## The benchmarks against the peers (~30 min), rewriting docs/benchmarks.md.
 bench: $(DEV_VENV)/.installed chromium build bench/peer/node_modules/.installed
 	$(DEV_VENV)/bin/python -m bench
+
+## TF.js WASM, LiteRT.js and onnxruntime-web on the same network (~10 min), rewriting
+## docs/runtimes.md.
+bench-runtimes: $(DEV_VENV)/.installed chromium bench/runtimes/node_modules/.installed
+	$(DEV_VENV)/bin/python -m bench.runtimes
+
+bench/runtimes/node_modules/.installed: bench/runtimes/package-lock.json
+	cd bench/runtimes && npm ci --no-audit --no-fund
+	touch $@
 
 bench/peer/node_modules/.installed: bench/peer/package-lock.json
 	cd bench/peer && npm ci --no-audit --no-fund
