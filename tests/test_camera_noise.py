@@ -144,3 +144,22 @@ def test_pair_sequence_puts_the_strength_in_channel_three() -> None:
     assert inputs.shape == (4, 32, 32, 4) and targets.shape == (4, 32, 32, 3)
     for noisy, target in zip(inputs, targets, strict=True):
         assert noisy[..., 3] == pytest.approx(cn.strength(noisy[..., :3], target) / 255, abs=1e-6)
+
+
+def test_pair_sequence_makes_the_noise_in_processes_too() -> None:
+    """The GPU run's input path: batches made in spawned processes, sent back as float16."""
+    images = [np.random.default_rng(10).integers(0, 256, (48, 48, 3), dtype=np.uint8)]
+    sequence = data.NoisyPairSequence(
+        images, 32, 3, 2, seed=0, make_pair=cn.realistic_pair, processes=1
+    )
+    try:
+        first, second = sequence[0], sequence[1]
+    finally:
+        sequence.close()
+    for inputs, targets in (first, second):
+        assert inputs.dtype == np.float32 and inputs.shape == (3, 32, 32, 4)
+        assert targets.shape == (3, 32, 32, 3)
+        for noisy, target in zip(inputs, targets, strict=True):
+            rms = cn.strength(noisy[..., :3], target) / 255
+            assert noisy[0, 0, 3] == pytest.approx(rms, abs=2e-3)  # float16 on the way
+    assert not np.array_equal(first[0], second[0])
