@@ -6,11 +6,10 @@ import { Preview } from './Preview';
 import { Batch } from './Batch';
 import { batchReducer } from './batch';
 import { chosenFiles, droppedFiles, type Named } from './dropped';
-import { crop, inner, noisiestFlatCentre, previewRegion } from './preview';
+import { crop, inner, noisiestFlatCentre, PREVIEW_HALO, previewContext, previewRegion } from './preview';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
 import { encodeResult } from './output';
 import { autoStrength, estimateSigma } from '../engine/sigma';
-import { contextPixels } from '../engine/tiling';
 import { parseOptions, startingModel } from './options';
 import { canStart, initialState, isRunning, reducer, type Picture } from './session';
 
@@ -169,7 +168,7 @@ export function App() {
           picture.image.height,
           previewAt?.pick === state.pick ? previewAt.x : picture.previewCentre.x,
           previewAt?.pick === state.pick ? previewAt.y : picture.previewCentre.y,
-          contextPixels(denoiser.card.halo, denoiser.card.size_multiple),
+          previewContext(denoiser.card.halo, denoiser.card.size_multiple),
           denoiser.card.size_multiple,
         )
       : null;
@@ -187,7 +186,7 @@ export function App() {
       previewBusy.current = true;
       const { outer } = region;
       denoiser
-        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024 })
+        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024, halo: PREVIEW_HALO })
         .then((out) => {
           if (pick === picks.current) setPreview({ pick, key: previewKey, sigma, image: inner(out.image, region) });
         })

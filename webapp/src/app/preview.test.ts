@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crop, inner, noisiestFlatCentre, previewRegion } from './preview';
+import { crop, inner, noisiestFlatCentre, PREVIEW_HALO, previewContext, previewRegion } from './preview';
 
 class FakeImageData {
   constructor(
@@ -37,6 +37,14 @@ describe('the preview region', () => {
     const region = { x: 2, y: 1, width: 3, height: 2, outer: { x: 1, y: 0, width: 5, height: 5 } };
     const outer = crop(image, 1, 0, 5, 5);
     expect(Array.from(inner(outer, region).data)).toEqual(Array.from(crop(image, 2, 1, 3, 2).data));
+  });
+});
+
+describe('the preview context', () => {
+  it('is the model halo on the grid, capped at PREVIEW_HALO', () => {
+    expect(previewContext(97, 8)).toBe(PREVIEW_HALO);
+    expect(previewContext(20, 8)).toBe(24);
+    expect(previewContext(0, 8)).toBe(0);
   });
 });
 

@@ -23,6 +23,11 @@ export type DenoiserOptions = Omit<Extract<WorkerRequest, { type: 'load' }>, 'ty
 export interface DenoiseOptions {
   sigma: number;
   tileSize?: number;
+  /**
+   * Context (px) each tile gets, if less than the model's halo: an approximation for
+   * previews, whose pixels then differ from the full run's by at most a grey level or so.
+   */
+  halo?: number;
   onProgress?: (done: number, total: number, elapsedMs: number) => void;
   signal?: AbortSignal;
 }
@@ -124,7 +129,7 @@ export class Denoiser {
       const send = () => {
         const pixels = new Uint8ClampedArray(image.data); // a copy: the caller keeps its image
         this.worker.postMessage(
-          { type: 'denoise', id, width: image.width, height: image.height, pixels, sigma: options.sigma, tileSize: options.tileSize } satisfies WorkerRequest,
+          { type: 'denoise', id, width: image.width, height: image.height, pixels, sigma: options.sigma, tileSize: options.tileSize, halo: options.halo } satisfies WorkerRequest,
           [pixels.buffer],
         );
       };

@@ -41,6 +41,8 @@ export type WorkerRequest =
       pixels: Uint8ClampedArray; // RGBA, transferred
       sigma: number; // 0-255 scale
       tileSize?: number;
+      /** Less context than the model's halo (previews; see DenoiseOptions.halo). */
+      halo?: number;
     };
 
 export type WorkerReply =

@@ -108,7 +108,8 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
   const deviceMemory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
   const tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory), tileLimit);
-  const out = await denoiseTiled(pixels, width, height, card, runTile, {
+  const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
+  const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,
     tileSize,
     onTile: async (done, total) => {
