@@ -60,3 +60,33 @@ def test_the_verdict_needs_parity_and_the_factor() -> None:
     assert not runtimes.verdict({"models": [model(300, 250, 60)]})["256"]["wins"]
     judged = runtimes.verdict({"models": [model(300, 100, 40)]})["256"]
     assert judged["best"] is None and not judged["wins"]  # fast but wrong does not count
+
+
+def test_the_page_keeps_what_people_wrote_around_the_numbers(tmp_path: Path) -> None:
+    cell = {
+        "median_ms": 300.0,
+        "ms": [290.0, 300.0],
+        "ms_per_mp": 4578,
+        "parity_db": 56.0,
+        "first_run_ms": 400.0,
+        "load_ms": 200,
+        "model_bytes": 1_900_000,
+        "wasm_heap_mb": 100,
+    }
+    fast = {**cell, "median_ms": 100.0, "ms": [100.0], "parity_db": 55.0}
+    result = {
+        "environment": {"date": "2026-01-01", "cpu": "x", "cores": 2, "load_average": [1.0],
+                        "chromium": "Chromium 1", "runtime_bytes": {"TF.js": 400_000}},
+        "reps": 2, "pause": 0.2, "threads": 2, "seconds": 60, "tiles": [256],
+        "variants": ["tfjs", "litert-dr8"],
+        "models": [{"model": "default", "variants": {"tfjs": {"tiles": {"256": cell}},
+                                                      "litert-dr8": {"tiles": {"256": fast}}}}],
+    }  # fmt: skip
+    page = tmp_path / "runtimes.md"
+    page.write_text(f"# Title\n\n{runtimes.START}\nold\n{runtimes.END}\n\n## Reading\nKept.\n")
+    runtimes.write_markdown(result, page)
+    text = page.read_text()
+    assert text.startswith("# Title\n\n") and text.endswith("## Reading\nKept.\n")
+    assert "old" not in text and "**2 cores shared with other work**" in text
+    assert "| default | `litert-dr8` | 256 | 1.9 MB |" in text and "| 3.00× |" in text
+    assert "`litert-dr8` is at least 1.5× faster than TF.js WASM" in text
