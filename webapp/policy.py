@@ -80,7 +80,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "embeddable file",
-        r"^(models/|widget/|assets/)|\.wasm$",
+        r"^(models/|widget/|assets/|wasm/)|\.wasm$",
         ("/models/*", "/widget/*", "/wasm/*"),
         {"Cache-Control": REVALIDATE, **CORS_READABLE},
     ),
