@@ -86,33 +86,19 @@ def export_all(name: str, model, cache: Path, tiles: list[int], log) -> tuple[Pa
     (folder, {variant: why it could not be converted}). LiteRT.js needs static shapes
     (a .tflite with [1, -1, -1, 4] is refused at run time), so there is one .tflite per
     tile; the .onnx and the TF.js model take any size."""
-    import tensorflow as tf
+    from converter import litert
 
     folder = cache / f"{name}-{keras_hash(name)}"
     folder.mkdir(parents=True, exist_ok=True)
     errors: dict[str, str] = {}
-    saved = folder / "saved_model"
-    if not (saved / "saved_model.pb").is_file():
-        model.export(saved, format="tf_saved_model", verbose=False)
-    loaded = tf.saved_model.load(str(saved))
-
-    def serving(shape: list) -> tf.types.experimental.GenericFunction:
-        spec = tf.TensorSpec(shape, tf.float32, name="input")
-        return tf.function(lambda x: loaded.serve(x), input_signature=[spec])
-
+    loaded = litert.load_saved_model(litert.export_saved_model(model, folder))
     for tile in tiles:
-        concrete = serving([1, tile, tile, 4]).get_concrete_function()
-        for suffix in ("f32", "fp16", "dr8"):
+        for suffix in litert.WEIGHTS:
             file = folder / f"model-{suffix}-{tile}.tflite"
             if file.is_file():
                 continue
             try:
-                converter = tf.lite.TFLiteConverter.from_concrete_functions([concrete], loaded)
-                if suffix != "f32":
-                    converter.optimizations = [tf.lite.Optimize.DEFAULT]
-                if suffix == "fp16":
-                    converter.target_spec.supported_types = [tf.float16]
-                file.write_bytes(converter.convert())
+                file.write_bytes(litert.tflite_bytes(loaded, tile, suffix))
                 log(f"  {name}: wrote {file.name}")
             except Exception as error:  # the converter raises many types
                 errors[f"litert-{suffix}"] = f"tflite conversion failed: {error}"
@@ -120,7 +106,7 @@ def export_all(name: str, model, cache: Path, tiles: list[int], log) -> tuple[Pa
         try:
             import tf2onnx
 
-            serve = serving([1, None, None, 4])
+            serve = litert.serving(loaded, [1, None, None, 4])
             tf2onnx.convert.from_function(
                 serve, input_signature=serve.input_signature, opset=17,
                 output_path=str(folder / "model.onnx"),

@@ -1,7 +1,11 @@
 """python -m converter MODEL_DIR [--name NAME] [--quantize float16] [--out DIR]
+                    [--litert-tiles 512,1024]
 
 Turns a trained model folder (model.keras + card.json) into a TF.js graph model with
 its denoiser.json, checks what quantization costs, and refreshes the models index.
+With --litert-tiles it also writes, under litert/, one dynamic-range int8 .tflite per
+tile side for LiteRT.js (input: the tile plus the model's context on each side), each
+held to the same --max-loss, and lists them in denoiser.json under "litert".
 Any problem: one line on stderr, exit code 2, nothing half-written.
 """
 
@@ -13,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from converter import export, parity
+from converter import export, litert, parity
 from converter.checks import ConversionError, check_contract, load_model_dir
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "webapp/static/models"
@@ -37,7 +41,72 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="refuse if quantization costs more PSNR than this (default: "
         "0.05 dB for float16, 0.2 dB for uint8)",
     )
+    p.add_argument(
+        "--litert-tiles",
+        type=tile_list,
+        default=[],
+        metavar="T[,T...]",
+        help="also write a dynamic-range int8 .tflite for each of these tile sides "
+        "(px of output; the file's input adds the context), for LiteRT.js",
+    )
     return p.parse_args(argv)
+
+
+def tile_list(text: str) -> list[int]:
+    try:
+        tiles = sorted({int(t) for t in text.split(",") if t.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: not a comma-separated list of pixels"
+        ) from None
+    if not tiles or min(tiles) < 8 or max(tiles) > 4096:
+        raise argparse.ArgumentTypeError(f"{text!r}: tile sides from 8 to 4096 px")
+    return tiles
+
+
+def write_litert(
+    model,
+    model_card: dict,
+    tiles: list[int],
+    folder: Path,
+    allowed: float,  # noqa: ANN001
+) -> dict:
+    """litert/model-dr8-SIDE.tflite per tile into `folder`, each gated on the PSNR it
+    costs against the clean crops (as --max-loss gates the web model); the card's entry."""
+    from training.inference import context_pixels
+
+    multiple, halo = model_card["size_multiple"], model_card["halo"]
+    context = context_pixels(halo, multiple)
+    out = folder / "litert"
+    out.mkdir()
+    entries = []
+    with tempfile.TemporaryDirectory() as scratch:
+        loaded = litert.load_saved_model(litert.export_saved_model(model, Path(scratch)))
+        for tile in tiles:
+            side = litert.input_side(tile, context, multiple)
+            content = litert.tflite_bytes(loaded, side, litert.ENGINE_WEIGHTS)
+            runner = litert.TfliteTile(content, side)
+            step = side - 2 * context
+            base = parity.mean_psnr(model, multiple, halo, tile=step)
+            change = parity.mean_psnr(runner, multiple, halo, tile=step) - base
+            if -change > allowed + 1e-9:
+                raise ConversionError(
+                    f"int8 .tflite for {tile}-px tiles costs {-change:.3f} dB at sigma 25 "
+                    f"(allowed {allowed} dB): refused"
+                )
+            name = litert.file_name(side)
+            (out / name).write_bytes(content)
+            entries.append(
+                {
+                    "tile": step,
+                    "input": side,
+                    "file": f"litert/{name}",
+                    "bytes": len(content),
+                    "psnr_change_db": round(change, 4),
+                    "parity_db": round(parity.parity_db(model, runner, multiple, halo, step), 2),
+                }
+            )
+    return {"weights": "dynamic-range int8", "files": entries}
 
 
 def convert(args: argparse.Namespace) -> Path:
@@ -57,9 +126,12 @@ def convert(args: argparse.Namespace) -> Path:
     target = args.out / name
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=args.out))
     staging.chmod(0o755)  # mkdtemp makes it private; the web server must read it
+    extra: dict = {}
     try:
         export.export_graph_model(model, staging, args.quantize)
-        export.write_web_card(staging, model_card, args.quantize, name)
+        if args.litert_tiles:
+            extra["litert"] = write_litert(model, model_card, args.litert_tiles, staging, allowed)
+        export.write_web_card(staging, {**model_card, **extra}, args.quantize, name)
         export.replace_folder(staging, target)
     finally:
         if staging.exists():
@@ -70,6 +142,11 @@ def convert(args: argparse.Namespace) -> Path:
         f"{name}: {args.quantize}, {size / 1e6:.2f} MB, PSNR {base:.2f} dB at sigma 25, "
         f"change from Keras {change:+.3f} dB -> {target}"
     )
+    for entry in extra.get("litert", {}).get("files", []):
+        print(
+            f"  {entry['file']}: {entry['tile']}-px tiles, {entry['bytes'] / 1e6:.2f} MB, "
+            f"change {entry['psnr_change_db']:+.3f} dB, {entry['parity_db']:.1f} dB from Keras"
+        )
     return target
 
 

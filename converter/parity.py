@@ -54,17 +54,35 @@ def quantized_copy(model: keras.Model, quantize: str) -> keras.Model:
     return clone
 
 
+def mean_psnr(candidate, multiple: int, halo: int, tile: int | None = None) -> float:  # noqa: ANN001
+    """Mean uint8 PSNR against the clean crops of `candidate` (anything called like a
+    Keras model) at sigma 25, run in tiles of `tile` px as the engine would."""
+    scores = []
+    for name, clean in parity_images(multiple):
+        noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
+        out = denoise_rgb(candidate, noisy, PARITY_SIGMA, multiple=multiple, halo=halo, tile=tile)
+        scores.append(psnr_uint8(clean, to_uint8(out)))
+    return float(np.mean(scores))
+
+
 def psnr_change(model: keras.Model, quantize: str, multiple: int, halo: int) -> tuple[float, float]:
     """(mean PSNR of the Keras model, change caused by quantization) on the fixed crops."""
-    images = parity_images(multiple)
+    base = mean_psnr(model, multiple, halo)
+    return base, mean_psnr(quantized_copy(model, quantize), multiple, halo) - base
 
-    def mean_psnr(candidate: keras.Model) -> float:
-        scores = []
-        for name, clean in images:
-            noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
-            out = denoise_rgb(candidate, noisy, PARITY_SIGMA, multiple=multiple, halo=halo)
-            scores.append(psnr_uint8(clean, to_uint8(out)))
-        return float(np.mean(scores))
 
-    base = mean_psnr(model)
-    return base, mean_psnr(quantized_copy(model, quantize)) - base
+def parity_db(model: keras.Model, candidate, multiple: int, halo: int, tile: int) -> float:  # noqa: ANN001
+    """The lowest PSNR of `candidate`'s output against the Keras model's (both clipped
+    to [0, 1]) over the fixed noisy crops, run in tiles of `tile` px."""
+    worst = float("inf")
+    for name, clean in parity_images(multiple):
+        noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
+        outs = [
+            np.clip(
+                denoise_rgb(m, noisy, PARITY_SIGMA, multiple=multiple, halo=halo, tile=tile), 0, 1
+            )
+            for m in (model, candidate)
+        ]
+        mse = float(np.mean((outs[0] - outs[1]) ** 2, dtype=np.float64))
+        worst = min(worst, float("inf") if mse == 0 else 10 * np.log10(1 / mse))
+    return worst

@@ -202,3 +202,42 @@ def test_upsamplings_are_exported_as_pixel_shuffles_with_the_same_output() -> No
     np.testing.assert_allclose(np.asarray(web(x)), np.asarray(model(x)), atol=1e-5)
     graph = (ROOT / "webapp/static/models/fast/model.json").read_text()
     assert "Conv2DBackpropInput" not in graph and "DepthToSpace" not in graph
+
+
+def test_litert_tiles_add_gated_int8_tflite_files_to_the_card(tmp_path: Path) -> None:
+    import tensorflow as tf
+
+    result = run_converter(str(FAST), "--out", str(tmp_path), "--litert-tiles", "64")
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "fast"
+    web_card = json.loads((folder / "denoiser.json").read_text())
+    context = 56  # fast: halo 53 on an 8-px grid
+    [entry] = web_card["litert"]["files"]
+    assert web_card["litert"]["weights"] == "dynamic-range int8"
+    assert (entry["tile"], entry["input"]) == (64, 64 + 2 * context)
+    assert entry["file"] == "litert/model-dr8-176.tflite"
+    tflite = folder / entry["file"]
+    assert tflite.stat().st_size == entry["bytes"]
+    assert entry["psnr_change_db"] >= -0.05  # the float16 web model's default budget
+    assert entry["parity_db"] >= 45
+    interpreter = tf.lite.Interpreter(model_path=str(tflite))
+    assert list(interpreter.get_input_details()[0]["shape"]) == [1, 176, 176, 4]
+    # The web model's size and file list are what the TF.js page fetches, not the .tflite.
+    assert web_card["files"] == ["group1-shard1of1.bin", "model.json"]
+    assert "litert/model-dr8-176.tflite" in result.stdout
+
+
+def test_litert_tiles_that_cost_too_much_are_refused(tmp_path: Path) -> None:
+    result = run_converter(
+        str(FAST), "--out", str(tmp_path), "--quantize", "float32", "--max-loss", "0.001",
+        "--litert-tiles", "64",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "int8 .tflite for 64-px tiles costs" in result.stderr
+    assert not (tmp_path / "fast").exists()
+
+
+def test_litert_tiles_must_be_pixels(tmp_path: Path) -> None:
+    result = run_converter(str(FAST), "--out", str(tmp_path), "--litert-tiles", "big")
+    assert result.returncode == 2
+    assert "--litert-tiles" in result.stderr

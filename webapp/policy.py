@@ -80,7 +80,7 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route(
         "embeddable file",
-        r"^(models/|widget/|assets/)|\.wasm$",
+        r"^(models/|widget/|assets/|wasm/)|\.wasm$",
         ("/models/*", "/widget/*", "/wasm/*"),
         {"Cache-Control": REVALIDATE, **CORS_READABLE},
     ),
@@ -97,6 +97,7 @@ MIME_TYPES: dict[str, str] = {
     ".webmanifest": "application/manifest+json",
     ".wasm": "application/wasm",
     ".bin": "application/octet-stream",
+    ".tflite": "application/octet-stream",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",

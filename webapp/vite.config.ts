@@ -6,6 +6,10 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 const WASM_DIR = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
 const WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
+// LiteRT.js: only its threaded build (the engine uses it only with relaxed SIMD and
+// shared memory), served from wasm/litert/ (src/engine/litert.ts loads it from there).
+const LITERT_DIR = 'node_modules/@litertjs/core/wasm';
+const LITERT_FILES = ['litert_wasm_threaded_internal.js', 'litert_wasm_threaded_internal.wasm'];
 
 /**
  * Files served under fixed names: TF.js fetches its .wasm from wasm/ at run time, and
@@ -19,6 +23,9 @@ function fixedFiles(): Plugin {
     generateBundle() {
       for (const file of WASM_FILES) {
         this.emitFile({ type: 'asset', fileName: `wasm/${file}`, source: readFileSync(resolve(WASM_DIR, file)) });
+      }
+      for (const file of LITERT_FILES) {
+        this.emitFile({ type: 'asset', fileName: `wasm/litert/${file}`, source: readFileSync(resolve(LITERT_DIR, file)) });
       }
       this.emitFile({ type: 'asset', fileName: 'icon.svg', source: readFileSync('assets/icon.svg') });
     },
@@ -49,6 +56,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{html,js,css,wasm,json,bin,svg}'],
+        // LiteRT.js (9.4 MB) is fetched only where its path is chosen, not by every
+        // visitor: offline, the engine falls back to TF.js WASM.
+        globIgnores: ['wasm/litert/**'],
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         cleanupOutdatedCaches: true,
       },

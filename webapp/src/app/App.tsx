@@ -86,11 +86,12 @@ export function App() {
       threads: options.threads,
       loseContextAfterTiles: options.loseContextAfterTiles,
       crashAfterTiles: options.crashAfterTiles,
+      failLiteRtAfterTiles: options.failLiteRtAfterTiles,
     })
       .then((d) => {
         created = d;
         if (!alive) return d.dispose();
-        d.onBackendChange = (_backend, reason) => setNotice(`The graphics backend failed mid-image: ${reason}.`);
+        d.onBackendChange = (_backend, reason) => setNotice(`The backend failed mid-image: ${reason}.`);
         setDenoiser(d);
         setEngine('ready');
       })
@@ -349,7 +350,7 @@ export function App() {
           {engine === 'loading'
             ? 'Loading the model and warming up…'
             : denoiser
-              ? `Running on ${denoiser.backend}${denoiser.backend === 'wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`
+              ? `Running on ${denoiser.backend}${denoiser.backend === 'wasm' || denoiser.backend === 'litert-wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`
               : ''}
         </span>{' '}
         {result && (

@@ -28,6 +28,7 @@ describe('address options', () => {
 
   it('test hooks stay silent', () => {
     expect(parseOptions('?crash-after=2&lose-context-after=1')).toMatchObject({ crashAfterTiles: 2, loseContextAfterTiles: 1, problems: [] });
+    expect(parseOptions('?litert-fail-after=3&backend=litert-wasm')).toMatchObject({ failLiteRtAfterTiles: 3, backend: 'litert-wasm', problems: [] });
   });
 
   it('falls back to the default model and names the ones there are', () => {

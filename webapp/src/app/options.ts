@@ -5,7 +5,7 @@
  */
 import type { BackendName } from '../engine/protocol';
 
-const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'litert-wasm', 'wasm', 'cpu'];
 export const TILE_RANGE = [8, 4096] as const;
 export const THREAD_RANGE = [1, 64] as const;
 
@@ -17,6 +17,7 @@ export interface PageOptions {
   /** Test hooks, not for users: no message when absent. */
   loseContextAfterTiles?: number;
   crashAfterTiles?: number;
+  failLiteRtAfterTiles?: number;
   /** One sentence per option that was wrong and is ignored. */
   problems: string[];
 }
@@ -52,6 +53,7 @@ export function parseOptions(search: string): PageOptions {
   for (const [key, name] of [
     ['lose-context-after', 'loseContextAfterTiles'],
     ['crash-after', 'crashAfterTiles'],
+    ['litert-fail-after', 'failLiteRtAfterTiles'],
   ] as const) {
     const n = query.has(key) ? integerIn(query.get(key)!, [0, 1e6]) : null;
     if (n !== null) options[name] = n;

@@ -1,5 +1,52 @@
 import { describe, expect, it } from 'vitest';
-import { canShareMemory, wasmThreadsWanted } from './backend';
+import { BACKEND_ORDER, backendOrder, canShareMemory, liteRtSkipReason, wasmThreadsWanted } from './backend';
+
+describe('backendOrder', () => {
+  it('tries LiteRT.js after the GPUs and before TF.js WASM', () => {
+    expect(BACKEND_ORDER).toEqual(['webgpu', 'webgl', 'litert-wasm', 'wasm', 'cpu']);
+    expect(backendOrder()).toEqual(BACKEND_ORDER);
+  });
+
+  it('falls back from LiteRT.js to TF.js WASM, then the CPU', () => {
+    expect(backendOrder(undefined, 'webgl')).toEqual(['litert-wasm', 'wasm', 'cpu']);
+    expect(backendOrder(undefined, 'litert-wasm')).toEqual(['wasm', 'cpu']);
+    expect(backendOrder(undefined, 'wasm')).toEqual(['cpu']);
+  });
+
+  it('tries only the forced backend (?backend=wasm never starts LiteRT.js)', () => {
+    expect(backendOrder('wasm')).toEqual(['wasm']);
+    expect(backendOrder('litert-wasm')).toEqual(['litert-wasm']);
+  });
+});
+
+describe('liteRtSkipReason', () => {
+  const everything = { isolated: true, sharedMemory: true, files: 2 };
+  const supported = async () => null;
+
+  it('is null where the card has .tflite files and the browser has what the threaded build needs', async () => {
+    expect(await liteRtSkipReason(everything, supported)).toBeNull();
+  });
+
+  it('skips a model without .tflite files before asking the browser', async () => {
+    let asked = false;
+    const features = async () => {
+      asked = true;
+      return null;
+    };
+    expect(await liteRtSkipReason({ ...everything, files: 0 }, features)).toMatch(/no .tflite/);
+    expect(asked).toBe(false);
+  });
+
+  it('passes on what the feature checks say is missing', async () => {
+    const noRelaxedSimd = async () => 'no WebAssembly relaxed SIMD';
+    expect(await liteRtSkipReason(everything, noRelaxedSimd)).toBe('no WebAssembly relaxed SIMD');
+  });
+
+  it('by default, skips a page that cannot share memory without loading LiteRT.js', async () => {
+    expect(await liteRtSkipReason({ ...everything, isolated: false })).toMatch(/shared memory/);
+    expect(await liteRtSkipReason({ ...everything, sharedMemory: false })).toMatch(/shared memory/);
+  });
+});
 
 describe('wasmThreadsWanted', () => {
   it('asks for one thread per reported core, or the caller\'s count, where memory can be shared', () => {

@@ -1,16 +1,40 @@
 /**
- * Backend choice: WebGPU -> WebGL on a real GPU -> WASM (SIMD, threads when the page
- * is cross-origin isolated) -> CPU. Software GPUs (SwiftShader, llvmpipe) are skipped:
- * on them WASM is an order of magnitude faster.
+ * Backend choice: WebGPU -> WebGL on a real GPU -> LiteRT.js WASM (int8, where the card
+ * has .tflite files and the browser has relaxed SIMD and shared memory) -> TF.js WASM
+ * (SIMD, threads when the page is cross-origin isolated) -> CPU. Software GPUs
+ * (SwiftShader, llvmpipe) are skipped: on them WASM is an order of magnitude faster.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { liteRtBase, liteRtUnsupported, startLiteRt } from './litert';
 import type { BackendName } from './protocol';
 
-export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'litert-wasm', 'wasm', 'cpu'];
+
+/** The backends to try, in order: the forced one only, or those after `after`. */
+export function backendOrder(forced?: BackendName, after?: BackendName): BackendName[] {
+  if (forced) return [forced];
+  return BACKEND_ORDER.slice(after ? BACKEND_ORDER.indexOf(after) + 1 : 0);
+}
+
+export interface LiteRtContext {
+  isolated: boolean;
+  sharedMemory: boolean;
+  /** .tflite files the model card lists */
+  files: number;
+}
+
+/** Why the LiteRT.js path is skipped, or null: `features` says what the browser lacks. */
+export async function liteRtSkipReason(
+  context: LiteRtContext,
+  features: (c: LiteRtContext) => Promise<string | null> = liteRtUnsupported,
+): Promise<string | null> {
+  if (context.files === 0) return 'the model has no .tflite files';
+  return features(context);
+}
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render/i;
 
 /** The WebGL renderer string, or null where WebGL is unavailable. */
@@ -49,7 +73,10 @@ async function hasHardwareWebGPU(): Promise<boolean> {
 }
 
 /** Why a backend is skipped without trying it, or null if it is worth trying. */
-async function skipReason(name: BackendName): Promise<string | null> {
+async function skipReason(name: BackendName, liteRtFiles: number): Promise<string | null> {
+  if (name === 'litert-wasm') {
+    return liteRtSkipReason({ isolated: self.crossOriginIsolated, sharedMemory: canShareMemory(), files: liteRtFiles });
+  }
   if (name === 'webgpu') return (await hasHardwareWebGPU()) ? null : 'no hardware WebGPU adapter';
   if (name === 'webgl') {
     const renderer = webglRenderer();
@@ -110,6 +137,16 @@ export function wasmThreadsWanted(context: ThreadContext, requested?: number): n
 }
 
 async function activate(name: BackendName, wasmBase: string, threads?: number): Promise<boolean> {
+  if (name === 'litert-wasm') {
+    // TF.js WASM underneath: tiles no .tflite fits, and the fallback.
+    if (!(await activate('wasm', wasmBase, threads))) return false;
+    try {
+      await startLiteRt(liteRtBase(wasmBase));
+      return true;
+    } catch {
+      return false;
+    }
+  }
   if (name === 'wasm') {
     setWasmPaths(wasmBase);
     // The count must be set before the backend starts.
@@ -147,21 +184,22 @@ export interface BackendRequest {
   threads?: number;
   /** Only consider backends after this one in BACKEND_ORDER (falling back). */
   after?: BackendName;
+  /** .tflite files in the model card (none: LiteRT.js is skipped). */
+  liteRtFiles?: number;
 }
 
 /** Start the first usable backend of BACKEND_ORDER (or the forced one). */
 export async function chooseBackend(wasmBase: string, request: BackendRequest = {}): Promise<ChosenBackend> {
   const skipped: string[] = [];
   const { forced, threads, after } = request;
-  const order = forced ? [forced] : BACKEND_ORDER.slice(after ? BACKEND_ORDER.indexOf(after) + 1 : 0);
-  for (const name of order) {
-    const reason = forced ? null : await skipReason(name);
+  for (const name of backendOrder(forced, after)) {
+    const reason = forced && name !== 'litert-wasm' ? null : await skipReason(name, request.liteRtFiles ?? 0);
     if (reason) {
       skipped.push(`${name}: ${reason}`);
       continue;
     }
     if (await activate(name, wasmBase, threads)) {
-      return { name, threads: name === 'wasm' ? getThreadsCount() : 1, skipped };
+      return { name, threads: name === 'wasm' || name === 'litert-wasm' ? getThreadsCount() : 1, skipped };
     }
     skipped.push(`${name}: failed to start`);
   }

@@ -1,6 +1,19 @@
 /** Messages between the page (or widget) and the worker that owns TF.js. */
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+/** 'litert-wasm': LiteRT.js's threaded WASM build on the card's int8 .tflite files, with
+ * TF.js WASM started underneath (tiles without a fitting file, and the fallback). */
+export type BackendName = 'webgpu' | 'webgl' | 'litert-wasm' | 'wasm' | 'cpu';
+
+/** One .tflite of the card's "litert" entry (converter --litert-tiles). */
+export interface LiteRtFile {
+  /** Output tile side it is for (px). */
+  tile: number;
+  /** Its static input side: tile + 2 x context. */
+  input: number;
+  /** Path relative to the model folder. */
+  file: string;
+  bytes?: number;
+}
 
 /** The parts of denoiser.json (the model card) the engine relies on. */
 export interface ModelCard {
@@ -13,6 +26,7 @@ export interface ModelCard {
   auto_strength?: { gain: number; offset: number };
   quantization?: string;
   bytes?: number;
+  litert?: { weights: string; files: LiteRtFile[] };
 }
 
 export type WorkerRequest =
@@ -30,6 +44,8 @@ export type WorkerRequest =
       loseContextAfterTiles?: number;
       /** Test hook: the worker dies (an uncaught error, then silence) after this many tiles. */
       crashAfterTiles?: number;
+      /** Test hook: LiteRT.js throws on tiles after this many. */
+      failLiteRtAfterTiles?: number;
       /** Report each image's peak tensor memory (benchmarks; costs little on wasm/cpu). */
       measureMemory?: boolean;
     }

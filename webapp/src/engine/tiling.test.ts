@@ -79,6 +79,10 @@ describe('defaultTileSize', () => {
     expect(defaultTileSize('wasm', undefined)).toBe(512);
   });
 
+  it('gives LiteRT.js the tiles TF.js WASM would take (the converter writes .tflite files for them)', () => {
+    for (const memory of [undefined, 4, 8]) expect(defaultTileSize('litert-wasm', memory)).toBe(defaultTileSize('wasm', memory));
+  });
+
   it('keeps GPU tiles big and CPU tiles small whatever the memory', () => {
     for (const memory of [undefined, 2, 8]) {
       expect(defaultTileSize('webgpu', memory)).toBe(1024);

@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
-import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
+import { fitsLiteRt, liteRtBase, liteRtFileFor, LiteRtTiles, startLiteRt } from './litert';
+import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
 import { contextPixels, defaultTileSize, textureTileLimit } from './tiling';
 
@@ -21,19 +22,31 @@ let loadRequest: Extract<WorkerRequest, { type: 'load' }> | null = null;
 /** Widest activation of our architectures (channels at full resolution x 1, deeper levels are smaller). */
 const WIDEST_CHANNELS = 32;
 let peakBytes: number | null = null;
+/** LiteRT.js's compiled .tflite files, while the backend is 'litert-wasm'. */
+let liteRt: LiteRtTiles | null = null;
+/** The .tflite for the image being denoised (its tile size), or null. */
+let imageFile: LiteRtFile | null = null;
+const deviceMemory = (): number | undefined => (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
 
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
   (self as unknown as Worker).postMessage(reply, transfer);
 
 /** Start a backend, load the card and model on it and warm it up; returns warm-up ms. */
 async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?: BackendName): Promise<number> {
-  const chosen = await chooseBackend(request.wasmBase, { forced: after ? undefined : request.backend, threads: request.threads, after });
-  backend = chosen.name;
-  threads = chosen.threads;
+  liteRt?.dispose();
+  liteRt = null;
   const base = new URL(request.modelUrl, self.location.href);
   const cardResponse = await fetch(new URL('denoiser.json', base));
   if (!cardResponse.ok) throw new Error(`model card missing at ${cardResponse.url}`);
   card = (await cardResponse.json()) as ModelCard;
+  const chosen = await chooseBackend(request.wasmBase, {
+    forced: after ? undefined : request.backend,
+    threads: request.threads,
+    after,
+    liteRtFiles: card.litert?.files.length ?? 0,
+  });
+  backend = chosen.name;
+  threads = chosen.threads;
   tileLimit =
     backend === 'webgl'
       ? textureTileLimit(
@@ -50,6 +63,17 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
   const warm = tf.tidy(() => model!.execute(tf.zeros([1, side, side, 4])) as tf.Tensor);
   await warm.data();
   warm.dispose();
+  if (backend === 'litert-wasm') {
+    // Compile and run the .tflite for the default tile now: a LiteRT.js that fails here
+    // leaves for TF.js WASM before the first image.
+    try {
+      liteRt = new LiteRtTiles(await startLiteRt(liteRtBase(request.wasmBase)), base, threads);
+      const file = liteRtFileFor(card, defaultTileSize(backend, deviceMemory()), contextPixels(card.halo, card.size_multiple));
+      if (file) await liteRt.warmUp(file);
+    } catch {
+      return startOn(request, backend);
+    }
+  }
   return performance.now() - start;
 }
 
@@ -64,6 +88,12 @@ async function runTileWithFallback(id: number, input: Float32Array, h: number, w
   for (;;) {
     try {
       const loaded = model!;
+      const file = backend === 'litert-wasm' && liteRt ? imageFile : null;
+      if (file && fitsLiteRt(file.input, h, w)) {
+        const failAfter = loadRequest?.failLiteRtAfterTiles;
+        if (failAfter !== undefined && tilesDone >= failAfter) throw new Error('test hook: LiteRT.js failed');
+        return await liteRt!.run(file, input, h, w);
+      }
       const run = async (): Promise<Float32Array> => {
         const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
         try {
@@ -106,9 +136,9 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   peakBytes = null;
   let tilesDone = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
-  const deviceMemory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
-  const tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory), tileLimit);
+  const tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory()), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
+  imageFile = liteRtFileFor(card, tileSize, contextPixels(geometry.halo, geometry.size_multiple));
   const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,
     tileSize,

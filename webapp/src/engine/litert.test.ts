@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { cropTile, fitsLiteRt, liteRtFileFor, MAX_PADDED_AREA, padTile } from './litert';
+import type { ModelCard } from './protocol';
+import { mirror } from './tiling';
+
+const card = (inputs: number[]): ModelCard => ({
+  name: 'fast',
+  size_multiple: 8,
+  halo: 53,
+  sigma_range: [0, 75],
+  litert: { weights: 'dynamic-range int8', files: inputs.map((input) => ({ tile: input - 112, input, file: `litert/model-dr8-${input}.tflite` })) },
+});
+
+describe('liteRtFileFor', () => {
+  it('is the file whose input is the planned tile plus the context each side', () => {
+    expect(liteRtFileFor(card([176, 624]), 512, 56)?.input).toBe(624);
+    expect(liteRtFileFor(card([176, 624]), 64, 56)?.input).toBe(176);
+    expect(liteRtFileFor(card([176, 624]), 515, 56)?.input).toBe(624); // the tiler's grid: 512
+  });
+
+  it('is null for another tile size, another context (previews), or a card without files', () => {
+    expect(liteRtFileFor(card([624]), 1024, 56)).toBeNull();
+    expect(liteRtFileFor(card([624]), 512, 32)).toBeNull();
+    expect(liteRtFileFor({ ...card([]), litert: undefined }, 512, 56)).toBeNull();
+  });
+});
+
+describe('fitsLiteRt', () => {
+  it('takes tiles up to the side while the padding at most doubles the area', () => {
+    expect(fitsLiteRt(176, 176, 176)).toBe(true);
+    expect(fitsLiteRt(176, 176, 120)).toBe(true); // an edge tile: 1.47x the area
+    expect(fitsLiteRt(176, 120, 120)).toBe(false); // 2.15x: runs on TF.js
+    expect(fitsLiteRt(176, 184, 176)).toBe(false); // does not fit
+    expect(MAX_PADDED_AREA).toBe(2);
+  });
+});
+
+describe('padTile and cropTile', () => {
+  it('mirrors a tile out at the bottom and right, as the tiler reads past the image', () => {
+    const h = 3;
+    const w = 5;
+    const input = Float32Array.from({ length: h * w * 4 }, (_, i) => i);
+    const side = 8;
+    const padded = padTile(input, h, w, side);
+    expect(padded.length).toBe(side * side * 4);
+    for (let r = 0; r < side; r++) {
+      for (let c = 0; c < side; c++) {
+        for (let k = 0; k < 4; k++) {
+          expect(padded[(r * side + c) * 4 + k]).toBe(input[(mirror(r, h) * w + mirror(c, w)) * 4 + k]);
+        }
+      }
+    }
+    const full = new Float32Array(side * side * 4);
+    expect(padTile(full, side, side, side)).toBe(full); // a full tile is not copied
+  });
+
+  it('crops the top-left h x w of a side x side output; a full tile passes through', () => {
+    const side = 6;
+    const output = Float32Array.from({ length: side * side * 3 }, (_, i) => i);
+    const cropped = cropTile(output, side, 2, 4);
+    expect(Array.from(cropped)).toEqual([
+      ...Array.from(output.subarray(0, 12)),
+      ...Array.from(output.subarray(side * 3, side * 3 + 12)),
+    ]);
+    expect(cropTile(output, side, side, side)).toBe(output);
+  });
+});
