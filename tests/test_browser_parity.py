@@ -81,7 +81,8 @@ def test_a_lost_webgl_context_mid_image_finishes_on_wasm(
         session, server_url, "backend=webgl&model=fast&tile=16&lose-context-after=2", path
     )
     page = session.page
-    assert page.get_attribute("[data-testid=backend]", "data-backend") == "wasm"
+    # The next CPU runtime: LiteRT.js (its tiles at tile=16 run on TF.js WASM underneath).
+    assert page.get_attribute("[data-testid=backend]", "data-backend") == "litert-wasm"
     assert "webgl failed" in page.inner_text("[data-testid=notice]")
     assert page.inner_text("[data-testid=error]") == ""
     assert psnr_uint8(keras_fast(noisy), got) >= 45
