@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = (
         [("wasm", None)]
         if args.quick
-        else [("wasm", None), ("wasm", 1), ("webgl", None), ("cpu", None)]
+        else [("litert-wasm", None), ("wasm", None), ("wasm", 1), ("webgl", None), ("cpu", None)]
     )
     results: dict = {
         "machine": f"{cpu_name()}, {cores} cores, no GPU",
