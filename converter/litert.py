@@ -89,18 +89,9 @@ class TfliteTile:
         _, h, w, _ = x.shape
         if h > self.side or w > self.side:
             raise ValueError(f"a {h}x{w} tile does not fit a {self.side}-px .tflite")
-        rows, cols = mirror_indices(h, self.side), mirror_indices(w, self.side)
-        padded = x[:, rows][:, :, cols]
+        # numpy's 'reflect' is the engine's mirror() (edge not repeated, any pad width)
+        pad = ((0, 0), (0, self.side - h), (0, self.side - w), (0, 0))
+        padded = np.pad(x, pad, mode="reflect")
         self.interpreter.set_tensor(self.input, np.ascontiguousarray(padded))
         self.interpreter.invoke()
         return self.interpreter.get_tensor(self.output)[:, :h, :w]
-
-
-def mirror_indices(n: int, side: int) -> np.ndarray:
-    """0..side-1 reflected into [0, n) without repeating the edge (numpy's 'reflect',
-    the engine's mirror())."""
-    if n == 1:
-        return np.zeros(side, int)
-    period = 2 * (n - 1)
-    k = np.arange(side) % period
-    return np.where(k < n, k, period - k)

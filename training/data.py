@@ -204,20 +204,20 @@ class NoisyPairSequence(keras.utils.PyDataset):
     def pool(self) -> multiprocessing.pool.Pool:
         """The worker processes, started on first use (each holds the photos)."""
         if self._pool is None:
-            state = (
-                self.clean.images,
-                self.clean.patch_size,
-                self.clean.batch_size,
-                self.clean.steps,
-                self.seed,
-                self.make_pair,
-                self.gray_fraction,
-            )
+            state = {
+                "images": self.clean.images,
+                "patch_size": self.clean.patch_size,
+                "batch_size": self.clean.batch_size,
+                "steps": self.clean.steps,
+                "seed": self.seed,
+                "make_pair": self.make_pair,
+                "gray_fraction": self.gray_fraction,
+            }
             saved = os.environ.get("JAX_PLATFORMS")
             os.environ["JAX_PLATFORMS"] = "cpu"  # read by the children as they start
             try:
                 context = multiprocessing.get_context("spawn")
-                self._pool = context.Pool(self.processes, _start_worker, state)
+                self._pool = context.Pool(self.processes, _start_worker, (state,))
             finally:
                 if saved is None:
                     del os.environ["JAX_PLATFORMS"]
@@ -235,9 +235,9 @@ class NoisyPairSequence(keras.utils.PyDataset):
 _WORKER_SEQUENCE: NoisyPairSequence | None = None
 
 
-def _start_worker(*state: object) -> None:
+def _start_worker(state: dict) -> None:
     global _WORKER_SEQUENCE
-    _WORKER_SEQUENCE = NoisyPairSequence(*state)  # type: ignore[arg-type]
+    _WORKER_SEQUENCE = NoisyPairSequence(**state)
 
 
 def _noisy_batch_in_worker(index: int, salt: int) -> tuple[np.ndarray, np.ndarray]:

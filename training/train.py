@@ -363,8 +363,8 @@ def calibrate_epochs(args: argparse.Namespace, images: list[np.ndarray]) -> int:
     start = time.perf_counter()
     trial.fit(feed, steps_per_epoch=trial_steps, epochs=1, verbose=0)
     per_step = (time.perf_counter() - start) / trial_steps
-    if hasattr(feed, "close"):
-        feed.close()
+    if isinstance(feed, data.NoisyPairSequence):
+        feed.close()  # its worker processes
     per_epoch = per_step * args.steps_per_epoch + 2.0  # + validation
     epochs = max(1, int(args.time_budget * 60 * 0.92 / per_epoch))
     print(f"calibration: {1 / per_step:.1f} steps/s -> {epochs} epochs", flush=True)
