@@ -10,14 +10,15 @@ SERVE_VENV := .venv-serve
 run: $(SERVE_VENV)/.installed build
 	$(SERVE_VENV)/bin/python -m webapp.server --host 127.0.0.1 --port $(PORT)
 
-## Everything the tests need, then every test (TypeScript unit tests, then pytest).
-test: $(DEV_VENV)/.installed chromium servers build bench/runtimes/node_modules/.installed
+## Everything the tests need, then every test (TypeScript unit tests, then pytest; the
+## browser tests run in Chromium, Firefox ESR and WebKitGTK: docs/browsers.md).
+test: $(DEV_VENV)/.installed chromium browsers servers build bench/runtimes/node_modules/.installed
 	cd webapp && npm test
 	$(DEV_VENV)/bin/ruff check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench notebooks
-	$(DEV_VENV)/bin/python -m pytest tests --ignore=tests/test_engines.py
+	$(DEV_VENV)/bin/python -m pytest tests
 
-## Firefox ESR and WebKitGTK (issue 15, not yet in `make test`: see docs/browsers.md).
+## The same user paths in Chromium, Firefox ESR and WebKitGTK only (part of `make test`).
 test-engines: $(DEV_VENV)/.installed chromium browsers build
 	$(DEV_VENV)/bin/python -m pytest tests/test_engines.py
 

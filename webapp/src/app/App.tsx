@@ -216,7 +216,7 @@ export function App() {
       });
       resultImage.current = out.image;
       const encoded = await encodeResult(out.image, picture, outputFormat, quality, keepGps);
-      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma } });
+      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma, tile: out.tileSize } });
     } catch (e) {
       if (e instanceof CancelledError) dispatch({ type: 'cancelled', run: id });
       else dispatch({ type: 'failed', run: id, message: `Denoising failed: ${(e as Error).message}` });
@@ -398,7 +398,7 @@ export function App() {
       )}
       {result && (
         <p>
-          <a data-testid="download" href={result.url} download={result.name} data-bytes={result.bytes} data-sigma={result.sigma}>
+          <a data-testid="download" href={result.url} download={result.name} data-bytes={result.bytes} data-sigma={result.sigma} data-tile={result.tile}>
             Download {result.name}
           </a>{' '}
           ({megabytes(result.bytes)})

@@ -33,6 +33,8 @@ export interface Result {
   bytes: number;
   /** The strength it was made with. */
   sigma: number;
+  /** The tile side the engine used (px). */
+  tile: number;
 }
 
 export interface Progress {

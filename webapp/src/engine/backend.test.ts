@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { BACKEND_ORDER, backendOrder, canShareMemory, liteRtSkipReason, wasmThreadsWanted } from './backend';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { allowWasmThreads, BACKEND_ORDER, backendOrder, canShareMemory, liteRtSkipReason, wasmThreadsWanted } from './backend';
 
 describe('backendOrder', () => {
   it('tries LiteRT.js after the GPUs and before TF.js WASM', () => {
@@ -82,5 +82,31 @@ describe('canShareMemory', () => {
     } finally {
       globalThis.SharedArrayBuffer = saved;
     }
+  });
+});
+
+describe('allowWasmThreads', () => {
+  /** A navigator whose core count is a getter on its prototype, as in browsers. */
+  class TwoCoreNavigator {
+    get hardwareConcurrency(): number {
+      return 2;
+    }
+  }
+  beforeEach(() => vi.stubGlobal('navigator', new TwoCoreNavigator()));
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('doubles the reported cores only while TF.js starts, then gives the real count back', () => {
+    const restore = allowWasmThreads(2);
+    expect(navigator.hardwareConcurrency).toBe(4);
+    restore();
+    expect(navigator.hardwareConcurrency).toBe(2);
+    expect(Object.getOwnPropertyDescriptor(navigator, 'hardwareConcurrency')).toBeUndefined();
+  });
+
+  it('leaves the count alone when half of it already covers the threads asked for', () => {
+    const restore = allowWasmThreads(1);
+    expect(navigator.hardwareConcurrency).toBe(2);
+    restore();
+    expect(navigator.hardwareConcurrency).toBe(2);
   });
 });

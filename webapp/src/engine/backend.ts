@@ -91,13 +91,18 @@ async function skipReason(name: BackendName, liteRtFiles: number): Promise<strin
  * floor(navigator.hardwareConcurrency / 2)), taking half the logical cores to be
  * hyper-threads. On a 2-core machine that is one thread whatever setThreadsCount
  * asked (measured here: hardwareConcurrency 2 -> 1 thread, 3 -> 1, 4 -> 2). This
- * worker owns nothing else that reads the value, so it reports twice the wanted count
- * to the WASM module; the pool then gets exactly the threads asked for.
+ * worker reports twice the wanted count to the WASM module while it starts; the pool
+ * then gets exactly the threads asked for. The returned function puts the real value
+ * back: LiteRT.js pre-spawns one pthread worker per reported core, so leaving it
+ * doubled would start twice the workers it uses (32 on a 16-core laptop), and a later
+ * fallback would read the doubled count as cores.
  */
-function allowWasmThreads(count: number): void {
-  if (count > Math.floor(navigator.hardwareConcurrency / 2)) {
-    Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * count, configurable: true });
-  }
+export function allowWasmThreads(count: number): () => void {
+  if (count <= Math.floor(navigator.hardwareConcurrency / 2)) return () => {};
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: 2 * count, configurable: true });
+  return () => {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
 }
 
 /**
@@ -147,6 +152,7 @@ async function activate(name: BackendName, wasmBase: string, threads?: number): 
       return false;
     }
   }
+  let restoreCores = (): void => {};
   if (name === 'wasm') {
     setWasmPaths(wasmBase);
     // The count must be set before the backend starts.
@@ -154,14 +160,16 @@ async function activate(name: BackendName, wasmBase: string, threads?: number): 
       { isolated: self.crossOriginIsolated, sharedMemory: canShareMemory(), cores: navigator.hardwareConcurrency },
       threads,
     );
-    allowWasmThreads(wanted);
     setThreadsCount(wanted);
+    restoreCores = allowWasmThreads(wanted);
   }
   try {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
   } catch {
     return false;
+  } finally {
+    restoreCores();
   }
   if (name === 'webgl' && !tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE')) {
     // Float16-only GPUs (many phones, Safari) lose too much precision: move on.

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { cropTile, fitsLiteRt, liteRtFileFor, MAX_PADDED_AREA, padTile } from './litert';
+import { describe, expect, it, vi } from 'vitest';
+import { checked, cropTile, fitsLiteRt, liteRtFileFor, liteRtTileSize, MAX_PADDED_AREA, noteNativeLog, padTile } from './litert';
 import type { ModelCard } from './protocol';
 import { mirror } from './tiling';
 
@@ -63,5 +63,54 @@ describe('padTile and cropTile', () => {
       ...Array.from(output.subarray(side * 3, side * 3 + 12)),
     ]);
     expect(cropTile(output, side, side, side)).toBe(output);
+  });
+});
+
+describe('liteRtTileSize', () => {
+  const files = card([624, 1136]); // 512- and 1024-px tiles with 56 px of context
+
+  it('keeps the large tile for a large photo', () => {
+    expect(liteRtTileSize(files, 1024, 56, 4000, 3000)).toBe(1024);
+    expect(liteRtTileSize(files, 1024, 56, 1600, 1200)).toBe(1024);
+  });
+
+  it('takes the smaller file where the image would not fill the large one', () => {
+    // 640 x 480 in one 1024 tile: a 752 x 592 input, too small for the 1136 file.
+    expect(liteRtTileSize(files, 1024, 56, 640, 480)).toBe(512);
+    expect(liteRtTileSize(files, 1024, 56, 512, 512)).toBe(512);
+  });
+
+  it('never goes above the tile asked for, and keeps it without files', () => {
+    expect(liteRtTileSize(files, 512, 56, 4000, 3000)).toBe(512);
+    expect(liteRtTileSize({ ...files, litert: undefined }, 1024, 56, 640, 480)).toBe(1024);
+  });
+});
+
+describe('checked', () => {
+  it('turns an ERROR that LiteRT.js only logged into a failure (its run gave zeros)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const step = async () => {
+        noteNativeLog('INFO: Created TensorFlow Lite XNNPACK delegate for CPU.');
+        noteNativeLog('ERROR: Node number 55 (TfLiteXNNPackDelegate) failed to prepare.');
+        return new Float32Array(3);
+      };
+      await expect(checked('run model-dr8-720.tflite', step)).rejects.toThrow(
+        /failed to run model-dr8-720.tflite: ERROR: Node number 55/,
+      );
+      expect(warn).toHaveBeenCalledTimes(1); // the INFO line is not shown
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('passes a step that logged no ERROR, and forgets errors from before it', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      noteNativeLog('ERROR: from an earlier step');
+      await expect(checked('run', async () => 7)).resolves.toBe(7);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -6,7 +6,7 @@
  * threaded build is used (it needs relaxed SIMD and shared memory); the caller keeps
  * TF.js WASM started underneath as the fallback.
  */
-import { mirror } from './tiling';
+import { mirror, planTiles } from './tiling';
 import type { LiteRtFile, ModelCard } from './protocol';
 
 /** Where an edge tile pads out to the file's side, it runs on LiteRT.js only while the
@@ -19,6 +19,33 @@ export function liteRtFileFor(card: ModelCard, tileSize: number, context: number
   const multiple = card.size_multiple;
   const step = Math.max(multiple, Math.floor(tileSize / multiple) * multiple);
   return card.litert?.files.find((f) => f.input === step + 2 * context) ?? null;
+}
+
+/** LiteRT.js int8 ran 2.7-2.9x TF.js WASM per input pixel (docs/runtimes.md): the cost
+ * ratio used to weigh a tile that runs on TF.js against one padded out for LiteRT.js. */
+export const TFJS_COST_PER_PIXEL = 2.7;
+
+/**
+ * The tile size for a `width` x `height` image on LiteRT.js when none was asked for:
+ * of `tileSize` and the smaller tiles the card has files for, the one whose plan costs
+ * least, a tile that fits a file costing its padded area and one that does not its area
+ * at TF.js's rate. Without it an image smaller than the default tile (a 640 x 480 photo
+ * under Chromium's 1024-px default) would run whole on TF.js, 2.7x slower; large
+ * images keep the large tile (less context computed twice).
+ */
+export function liteRtTileSize(card: ModelCard, tileSize: number, context: number, width: number, height: number): number {
+  const candidates = [tileSize, ...(card.litert?.files ?? []).map((f) => f.input - 2 * context).filter((t) => t > 0 && t < tileSize)];
+  let best = tileSize;
+  let bestCost = Infinity;
+  for (const tile of candidates) {
+    const file = liteRtFileFor(card, tile, context);
+    let cost = 0;
+    for (const t of planTiles(width, height, tile, card.halo, card.size_multiple)) {
+      cost += file && fitsLiteRt(file.input, t.inHeight, t.inWidth) ? file.input * file.input : TFJS_COST_PER_PIXEL * t.inHeight * t.inWidth;
+    }
+    if (cost < bestCost) [best, bestCost] = [tile, cost];
+  }
+  return best;
 }
 
 /** Whether an h x w tile input runs on the side x side file (else on TF.js). */
@@ -59,6 +86,29 @@ const THREADED_GLUE = 'litert_wasm_threaded_internal.js';
 /** LiteRT.js's files: the litert/ folder beside TF.js's .wasm files. */
 export const liteRtBase = (wasmBase: string): string => new URL('litert/', new URL(wasmBase, self.location.href)).href;
 let core: Promise<Core> | null = null;
+/**
+ * ERROR lines of LiteRT.js's native log since the last check. A model whose tensors
+ * could not be allocated still compiles and runs without throwing and gives zeros
+ * (seen in Chromium: the 720-px file compiled after the 1232-px one, "XNNPack delegate
+ * failed to reshape runtime"), so the log is the only sign: checked after each step.
+ */
+const nativeErrors: string[] = [];
+
+/** LiteRT.js's native log (stderr): INFO/WARNING lines dropped (they would land in
+ * console.error), the rest shown as warnings, ERROR lines kept for `checked`. */
+export function noteNativeLog(text: string): void {
+  if (/^(INFO|VERBOSE|WARNING)\b/.test(text)) return;
+  console.warn(`LiteRT.js: ${text}`);
+  if (/^ERROR\b/.test(text)) nativeErrors.push(text);
+}
+
+/** Run `step`, then throw what LiteRT.js logged as ERROR meanwhile, if anything. */
+export async function checked<T>(what: string, step: () => Promise<T>): Promise<T> {
+  nativeErrors.length = 0;
+  const value = await step();
+  if (nativeErrors.length > 0) throw new Error(`LiteRT.js failed to ${what}: ${nativeErrors.splice(0).join('; ')}`);
+  return value;
+}
 
 /** Why LiteRT.js's threaded build cannot run here, or null where it can. */
 export async function liteRtUnsupported(context: { isolated: boolean; sharedMemory: boolean }): Promise<string | null> {
@@ -98,9 +148,7 @@ export function startLiteRt(base: string): Promise<Core> {
         locateFile: (path: string) => new URL(path, base).href,
         // Its native log (INFO/WARNING lines on stderr) would land in console.error.
         print: () => {},
-        printErr: (text: string) => {
-          if (!/^(INFO|VERBOSE|WARNING)\b/.test(text)) console.warn(`LiteRT.js: ${text}`);
-        },
+        printErr: noteNativeLog,
       };
       scope.importScripts = () => {}; // the factory is already set
       await lib.loadLiteRt(base, { threads: true });
@@ -128,13 +176,16 @@ export class LiteRtTiles {
     readonly threads: number,
   ) {}
 
+  /** The compiled `file`, one at a time: the 1232-px file's buffers and another's did
+   * not both fit (see nativeErrors), so compiling one first frees the other. */
   private model(file: LiteRtFile): Promise<Compiled> {
     let model = this.models.get(file.input);
     if (!model) {
-      model = this.lib.loadAndCompile(new URL(file.file, this.modelBase).href, {
-        accelerator: 'wasm',
-        cpuOptions: { numThreads: this.threads },
-      });
+      this.dispose();
+      const url = new URL(file.file, this.modelBase).href;
+      model = checked(`compile ${file.file}`, () =>
+        this.lib.loadAndCompile(url, { accelerator: 'wasm', cpuOptions: { numThreads: this.threads } }),
+      );
       model.catch(() => this.models.delete(file.input));
       this.models.set(file.input, model);
     }
@@ -148,7 +199,7 @@ export class LiteRtTiles {
     const tensor = new this.lib.Tensor(padTile(input, h, w, side), [1, side, side, 4]);
     let outputs: { toTypedArray(): unknown; delete(): void }[] | undefined;
     try {
-      outputs = (await model.run([tensor])) as typeof outputs;
+      outputs = (await checked(`run ${file.file}`, () => model.run([tensor]))) as typeof outputs;
       const values = outputs![0].toTypedArray() as Float32Array;
       if (values.length !== side * side * 3) throw new Error(`LiteRT.js returned ${values.length} values, not ${side * side * 3}`);
       return cropTile(values.slice(), side, h, w);

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
-import { fitsLiteRt, liteRtBase, liteRtFileFor, LiteRtTiles, startLiteRt } from './litert';
+import { fitsLiteRt, liteRtBase, liteRtFileFor, LiteRtTiles, liteRtTileSize, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
 import { contextPixels, defaultTileSize, textureTileLimit } from './tiling';
@@ -136,9 +136,11 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   peakBytes = null;
   let tilesDone = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
-  const tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory()), tileLimit);
+  let tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory()), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
-  imageFile = liteRtFileFor(card, tileSize, contextPixels(geometry.halo, geometry.size_multiple));
+  const context = contextPixels(geometry.halo, geometry.size_multiple);
+  if (backend === 'litert-wasm' && request.tileSize === undefined) tileSize = liteRtTileSize(card, tileSize, context, width, height);
+  imageFile = liteRtFileFor(card, tileSize, context);
   const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,
     tileSize,
