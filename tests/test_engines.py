@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,7 +159,13 @@ class FirefoxEngine(WebDriverEngine):
         from marionette_driver.marionette import Marionette
 
         self.client = Marionette(
-            host="127.0.0.1", port=free_port(), bin=FIREFOX, headless=True, startup_timeout=120
+            host="127.0.0.1",
+            port=free_port(),
+            bin=FIREFOX,
+            headless=True,
+            startup_timeout=120,
+            # Firefox's own log, kept out of the checkout (the default is ./gecko.log).
+            gecko_log=str(Path(tempfile.gettempdir()) / "test-engines-gecko.log"),
         )
         self.client.start_session()
         self.client.timeout.page_load = 120
