@@ -87,6 +87,8 @@ export function App() {
       loseContextAfterTiles: options.loseContextAfterTiles,
       crashAfterTiles: options.crashAfterTiles,
       failLiteRtAfterTiles: options.failLiteRtAfterTiles,
+      allowSoftwareGpu: options.allowSoftwareGpu,
+      gpuProbeOffset: options.gpuProbeOffset,
     })
       .then((d) => {
         created = d;
@@ -346,7 +348,12 @@ export function App() {
         {state.phase === 'cancelling' && <span>Cancelling… </span>}
         {state.phase === 'cancelled' && <span>Cancelled. </span>}
         {state.phase === 'decoding' && <span>Reading the image… </span>}
-        <span data-testid="backend" data-backend={denoiser?.backend ?? ''} data-threads={denoiser?.threads ?? 0}>
+        <span
+          data-testid="backend"
+          data-backend={denoiser?.backend ?? ''}
+          data-threads={denoiser?.threads ?? 0}
+          title={denoiser?.skipped.length ? `Passed over: ${denoiser.skipped.join('; ')}` : undefined}
+        >
           {engine === 'loading'
             ? 'Loading the model and warming up…'
             : denoiser

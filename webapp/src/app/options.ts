@@ -18,6 +18,8 @@ export interface PageOptions {
   loseContextAfterTiles?: number;
   crashAfterTiles?: number;
   failLiteRtAfterTiles?: number;
+  allowSoftwareGpu?: boolean;
+  gpuProbeOffset?: number;
   /** One sentence per option that was wrong and is ignored. */
   problems: string[];
 }
@@ -58,6 +60,9 @@ export function parseOptions(search: string): PageOptions {
     const n = query.has(key) ? integerIn(query.get(key)!, [0, 1e6]) : null;
     if (n !== null) options[name] = n;
   }
+  if (query.has('software-gpu')) options.allowSoftwareGpu = true;
+  const offset = query.has('gpu-probe-offset') ? integerIn(query.get('gpu-probe-offset')!, [0, 255]) : null;
+  if (offset !== null) options.gpuProbeOffset = offset;
   return options;
 }
 

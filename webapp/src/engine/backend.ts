@@ -73,7 +73,7 @@ async function hasHardwareWebGPU(): Promise<boolean> {
 }
 
 /** Why a backend is skipped without trying it, or null if it is worth trying. */
-async function skipReason(name: BackendName, liteRtFiles: number): Promise<string | null> {
+async function skipReason(name: BackendName, liteRtFiles: number, allowSoftwareGpu = false): Promise<string | null> {
   if (name === 'litert-wasm') {
     return liteRtSkipReason({ isolated: self.crossOriginIsolated, sharedMemory: canShareMemory(), files: liteRtFiles });
   }
@@ -81,7 +81,7 @@ async function skipReason(name: BackendName, liteRtFiles: number): Promise<strin
   if (name === 'webgl') {
     const renderer = webglRenderer();
     if (renderer === null) return 'no WebGL';
-    if (SOFTWARE_RENDERER.test(renderer)) return `software renderer (${renderer})`;
+    if (SOFTWARE_RENDERER.test(renderer) && !allowSoftwareGpu) return `software renderer (${renderer})`;
   }
   return null;
 }
@@ -141,7 +141,8 @@ export function wasmThreadsWanted(context: ThreadContext, requested?: number): n
   return Math.max(1, requested ?? context.cores);
 }
 
-async function activate(name: BackendName, wasmBase: string, threads?: number): Promise<boolean> {
+/** Make `name` TF.js's backend (starting it the first time); false if it cannot run. */
+export async function activate(name: BackendName, wasmBase: string, threads?: number): Promise<boolean> {
   if (name === 'litert-wasm') {
     // TF.js WASM underneath: tiles no .tflite fits, and the fallback.
     if (!(await activate('wasm', wasmBase, threads))) return false;
@@ -194,6 +195,8 @@ export interface BackendRequest {
   after?: BackendName;
   /** .tflite files in the model card (none: LiteRT.js is skipped). */
   liteRtFiles?: number;
+  /** Test hook: a software WebGL renderer counts as a GPU. */
+  allowSoftwareGpu?: boolean;
 }
 
 /** Start the first usable backend of BACKEND_ORDER (or the forced one). */
@@ -201,7 +204,7 @@ export async function chooseBackend(wasmBase: string, request: BackendRequest = 
   const skipped: string[] = [];
   const { forced, threads, after } = request;
   for (const name of backendOrder(forced, after)) {
-    const reason = forced && name !== 'litert-wasm' ? null : await skipReason(name, request.liteRtFiles ?? 0);
+    const reason = forced && name !== 'litert-wasm' ? null : await skipReason(name, request.liteRtFiles ?? 0, request.allowSoftwareGpu);
     if (reason) {
       skipped.push(`${name}: ${reason}`);
       continue;

@@ -94,6 +94,8 @@ export class Denoiser {
   onBackendChange?: (backend: BackendName, reason: string) => void;
   readonly warmupMs: number;
   readonly card: ModelCard;
+  /** Backends passed over at start-up, each with why (a GPU that failed its probe...). */
+  readonly skipped: string[];
   /** Tensors alive in the worker once the model is loaded: the leak baseline. */
   readonly baselineTensors: number;
   private nextId = 1;
@@ -109,6 +111,7 @@ export class Denoiser {
     this.backend = loaded.backend;
     this.threads = loaded.threads;
     this.warmupMs = loaded.warmupMs;
+    this.skipped = loaded.skipped;
     this.card = loaded.card;
     this.baselineTensors = loaded.numTensors;
     this.attach(worker);

@@ -46,6 +46,11 @@ export type WorkerRequest =
       crashAfterTiles?: number;
       /** Test hook: LiteRT.js throws on tiles after this many. */
       failLiteRtAfterTiles?: number;
+      /** Test hook: a software WebGL/WebGPU (SwiftShader) counts as a GPU, so the GPU
+       * path and its parity probe run without one. */
+      allowSoftwareGpu?: boolean;
+      /** Test hook: grey levels added to the GPU's probe output (a GPU that is wrong). */
+      gpuProbeOffset?: number;
       /** Report each image's peak tensor memory (benchmarks; costs little on wasm/cpu). */
       measureMemory?: boolean;
     }
@@ -69,6 +74,8 @@ export type WorkerReply =
       warmupMs: number;
       card: ModelCard;
       numTensors: number;
+      /** Backends passed over before this one, each with why. */
+      skipped: string[];
     }
   | { type: 'progress'; id: number; done: number; total: number; elapsedMs: number }
   /** The backend failed mid-image (context lost, out of memory): work moved on. */

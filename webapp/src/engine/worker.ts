@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
+import { gpuDisagreement } from './probe';
 import { fitsLiteRt, liteRtBase, liteRtFileFor, LiteRtTiles, liteRtTileSize, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
@@ -19,6 +20,8 @@ let backend: BackendName = 'cpu';
 let threads = 1;
 let tileLimit = Infinity;
 let loadRequest: Extract<WorkerRequest, { type: 'load' }> | null = null;
+/** Backends passed over at start-up, each with why (reported with 'loaded'). */
+let skipped: string[] = [];
 /** Widest activation of our architectures (channels at full resolution x 1, deeper levels are smaller). */
 const WIDEST_CHANNELS = 32;
 let peakBytes: number | null = null;
@@ -44,7 +47,9 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
     threads: request.threads,
     after,
     liteRtFiles: card.litert?.files.length ?? 0,
+    allowSoftwareGpu: request.allowSoftwareGpu,
   });
+  skipped.push(...chosen.skipped);
   backend = chosen.name;
   threads = chosen.threads;
   tileLimit =
@@ -63,6 +68,13 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
   const warm = tf.tidy(() => model!.execute(tf.zeros([1, side, side, 4])) as tf.Tensor);
   await warm.data();
   warm.dispose();
+  if (backend === 'webgpu' || backend === 'webgl') {
+    const distrust = await gpuDisagreement(model, card.size_multiple, request.wasmBase, request.threads, request.gpuProbeOffset);
+    if (distrust) {
+      skipped.push(`${backend}: ${distrust}`);
+      return startOn(request, backend);
+    }
+  }
   if (backend === 'litert-wasm') {
     // Compile and run the .tflite for the default tile now: a LiteRT.js that fails here
     // leaves for TF.js WASM before the first image.
@@ -79,8 +91,9 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
 
 async function load(request: Extract<WorkerRequest, { type: 'load' }>): Promise<void> {
   loadRequest = request;
+  skipped = [];
   const warmupMs = await startOn(request);
-  post({ type: 'loaded', backend, threads, warmupMs, card: card!, numTensors: tf.memory().numTensors });
+  post({ type: 'loaded', backend, threads, warmupMs, card: card!, numTensors: tf.memory().numTensors, skipped });
 }
 
 /** Run one tile; on a backend failure move to the next backend and run it there. */
