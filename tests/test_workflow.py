@@ -323,9 +323,15 @@ def wait_preview(page, sigma: int, timeout: float = 60) -> float:  # noqa: ANN00
     return time.monotonic() - start
 
 
+@pytest.mark.parametrize("backend", ["wasm", "litert-wasm"])
 def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
-    session, server_url: str, tmp_path: Path
+    session, server_url: str, tmp_path: Path, backend: str
 ) -> None:
+    """The preview runs on TF.js with 32 px of context. On TF.js the full run's pixels
+    there are the preview's within a grey level; on LiteRT.js (Chromium's default CPU
+    path) the full run uses int8 weights with activations quantized per tile, so they
+    differ more: measured mean 0.47, 99th percentile 2, max 6 grey levels at strength 30
+    (docs/workflow.md); bounded here by the mean."""
     photo = tmp_path / "photo.png"
     rng = np.random.default_rng(4)
     clean = synthetic_photo((420, 300), seed=4).astype(float)
@@ -333,8 +339,8 @@ def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
         photo
     )
     page = session.page
-    page.goto(server_url + "/")
-    wait_until_ready(page)
+    page.goto(f"{server_url}/?backend={backend}")
+    assert wait_until_ready(page) == backend
     page.set_input_files("[data-testid=file-input]", str(photo))
     wait_phase(page, "ready")
     auto = int(page.get_attribute("[data-testid=strength]", "data-auto"))
@@ -353,7 +359,12 @@ def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
     assert page.get_attribute("[data-testid=download]", "data-sigma") == "30"
     full = np.asarray(Image.open(download.path()).convert("RGB"))
     region = full[y : y + shown.shape[0], x : x + shown.shape[1]]
-    assert np.abs(region.astype(int) - shown.astype(int)).max() <= 1
+    apart = np.abs(region.astype(int) - shown.astype(int))
+    print(f"{backend}: preview vs full run: mean {apart.mean():.2f}, max {apart.max()}")
+    if backend == "wasm":
+        assert apart.max() <= 1
+    else:
+        assert apart.mean() < 1
 
 
 def job_statuses(page) -> list[str]:  # noqa: ANN001
