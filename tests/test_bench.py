@@ -73,7 +73,7 @@ def test_quick_benchmark_runs_for_real(tmp_path: Path) -> None:
     assert wasm["sizes"]["4"]["peak_tensor_mb"] < 1.5 * wasm["sizes"]["1"]["peak_tensor_mb"]
     for method in ("ours: fast", "CBM3D"):  # the noisy crops are at about 20 dB
         assert results["quality"]["methods"][method]["psnr"] > 25, results["quality"]
-    assert "| fast | ratio, WASM" in (tmp_path / "benchmarks.md").read_text()
+    assert "| fast | ratio, TF.js WASM ×" in (tmp_path / "benchmarks.md").read_text()
     assert (tmp_path / "benchmarks.png").stat().st_size > 10_000
 
 
