@@ -573,7 +573,7 @@ MEASURE = """(async (model) => {
     const { createEngine } = await import('/widget/denoise-widget.js');
     const engine = await createEngine({ model });
     try {
-        const side = 512;
+        const side = 1024;
         const image = new ImageData(side, side);
         let seed = 7;
         for (let i = 0; i < image.data.length; i++) {
@@ -589,7 +589,7 @@ MEASURE = """(async (model) => {
 
 
 def measure() -> None:
-    """Print one row per engine and model: a warm 512 x 512 denoise on the page's
+    """Print one row per engine and model: a warm 1024 x 1024 denoise (a megapixel: LiteRT.js where the engine has it) on the page's
     origin (cross-origin isolated), timed by the engine itself."""
     from playwright.sync_api import sync_playwright
 

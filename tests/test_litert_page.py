@@ -100,27 +100,24 @@ def test_backend_wasm_in_the_address_still_forces_tfjs(
     assert not any(name.endswith(".tflite") for name in names)
 
 
-def test_an_image_smaller_than_the_default_tile_takes_the_smaller_file(
+def test_a_photo_under_a_megapixel_stays_on_tfjs_at_full_precision(
     session, server_url: str, tmp_path: Path
 ) -> None:
-    """Chromium here reports >= 8 GB, so the default tile is 1024 px; a 512 x 384 photo in
-    one such tile would not fill the shipped model's 1024-px file and would run whole on
-    TF.js WASM. The engine takes the 512-px file instead (liteRtTileSize)."""
+    """Below LITERT_MIN_PIXELS the page keeps TF.js WASM's float32 path (the real camera
+    crops of CC15/Nam25 lost 0.03-0.07 dB on LiteRT.js's int8 one): no .tflite but the
+    warm-up's is fetched, and the 512-px file, which would fit this photo, stays unused."""
     clean = synthetic_photo((512, 384))
     rng = np.random.default_rng(5)
     noisy = np.round(np.clip(clean + rng.normal(0, SIGMA, clean.shape), 0, 255)).astype(np.uint8)
     path = tmp_path / "small.png"
     Image.fromarray(noisy).save(path)
-    page = session.page
     card = json.loads((STATIC / "models/photo/denoiser.json").read_text())
     small = next(f["file"] for f in card["litert"]["files"] if f["tile"] == 512)
+    page = session.page
     page.goto(server_url + "/?model=photo")
-    wait_until_ready(page)
-    assert backend_of(page) == "litert-wasm"
-    assert page.evaluate("navigator.deviceMemory") >= 8  # else 512 would be the default
+    assert wait_until_ready(page) == "litert-wasm"
     download = denoise_through_ui(page, path, SIGMA)
-    assert page.get_attribute("[data-testid=download]", "data-tile") == "512"
-    assert any(r.url.endswith(small) for r in session.requests), small
+    assert not any(r.url.endswith(small) for r in session.requests), small
     got = np.asarray(Image.open(download.path()).convert("RGB"))
     assert psnr_uint8(clean, got) > psnr_uint8(clean, noisy) + 5
     assert session.console_errors == [], session.console_errors

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { checked, cropTile, fitsLiteRt, liteRtFileFor, liteRtTileSize, MAX_PADDED_AREA, noteNativeLog, padTile } from './litert';
+import { checked, cropTile, fitsLiteRt, liteRtFileFor, liteRtPlan, liteRtTileSize, MAX_PADDED_AREA, noteNativeLog, padTile } from './litert';
 import type { ModelCard } from './protocol';
 import { mirror } from './tiling';
 
@@ -112,5 +112,24 @@ describe('checked', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('liteRtPlan', () => {
+  const files = card([624, 1136]);
+
+  it('keeps a photo under a megapixel on TF.js (full precision: parity with Keras)', () => {
+    expect(liteRtPlan(files, 1024, 56, 640, 480, false)).toEqual({ tileSize: 1024, file: null });
+    expect(liteRtPlan(files, 512, 56, 999, 1000, false).file).toBeNull();
+  });
+
+  it('takes LiteRT.js from a megapixel on, with the cheapest tile', () => {
+    expect(liteRtPlan(files, 1024, 56, 4000, 3000, false)).toMatchObject({ tileSize: 1024, file: { input: 1136 } });
+    expect(liteRtPlan(files, 512, 56, 1000, 1000, false)).toMatchObject({ tileSize: 512, file: { input: 624 } });
+  });
+
+  it('keeps a tile size that was asked for, and its file, whatever the image', () => {
+    expect(liteRtPlan(files, 512, 56, 64, 48, true)).toMatchObject({ tileSize: 512, file: { input: 624 } });
+    expect(liteRtPlan(files, 1024, 56, 640, 480, true)).toMatchObject({ tileSize: 1024, file: { input: 1136 } });
   });
 });

@@ -48,6 +48,29 @@ export function liteRtTileSize(card: ModelCard, tileSize: number, context: numbe
   return best;
 }
 
+/** Below this many pixels an image runs on TF.js WASM (float32 activations) unless a
+ * tile size was asked for: TF.js takes under ~10 s there on two cores, and keeps the
+ * page within 0.004 dB of Keras on real camera crops, where LiteRT.js's int8 path lost
+ * 0.03 (CC15) and 0.07 dB (Nam25) through the page. Large photos, where the time goes,
+ * take LiteRT.js. */
+export const LITERT_MIN_PIXELS = 1_000_000;
+
+/** The tile size and .tflite for a width x height image on LiteRT.js (file null: every
+ * tile on TF.js). `asked`: the caller's tile size, if any, which is kept as given. */
+export function liteRtPlan(
+  card: ModelCard,
+  tileSize: number,
+  context: number,
+  width: number,
+  height: number,
+  asked: boolean,
+): { tileSize: number; file: LiteRtFile | null } {
+  if (asked) return { tileSize, file: liteRtFileFor(card, tileSize, context) };
+  if (width * height < LITERT_MIN_PIXELS) return { tileSize, file: null };
+  const chosen = liteRtTileSize(card, tileSize, context, width, height);
+  return { tileSize: chosen, file: liteRtFileFor(card, chosen, context) };
+}
+
 /** Whether an h x w tile input runs on the side x side file (else on TF.js). */
 export function fitsLiteRt(side: number, h: number, w: number): boolean {
   return h <= side && w <= side && side * side <= MAX_PADDED_AREA * h * w;

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
 import { gpuDisagreement } from './probe';
-import { fitsLiteRt, liteRtBase, liteRtFileFor, LiteRtTiles, liteRtTileSize, startLiteRt } from './litert';
+import { fitsLiteRt, liteRtBase, liteRtFileFor, liteRtPlan, LiteRtTiles, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
 import { contextPixels, defaultTileSize, textureTileLimit } from './tiling';
@@ -152,8 +152,10 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   let tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory()), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
   const context = contextPixels(geometry.halo, geometry.size_multiple);
-  if (backend === 'litert-wasm' && request.tileSize === undefined) tileSize = liteRtTileSize(card, tileSize, context, width, height);
-  imageFile = liteRtFileFor(card, tileSize, context);
+  imageFile = null;
+  if (backend === 'litert-wasm') {
+    ({ tileSize, file: imageFile } = liteRtPlan(card, tileSize, context, width, height, request.tileSize !== undefined));
+  }
   const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,
     tileSize,
