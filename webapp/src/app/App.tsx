@@ -1,6 +1,7 @@
 /** The page: renders the session state (session.ts); the engine (worker + TF.js) does the work. */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { CancelledError, Denoiser } from '../engine/client';
+import { backendLabel } from '../engine/protocol';
 import { Compare } from './Compare';
 import { Preview } from './Preview';
 import { Batch } from './Batch';
@@ -357,7 +358,7 @@ export function App() {
           {engine === 'loading'
             ? 'Loading the model and warming up…'
             : denoiser
-              ? `Running on ${denoiser.backend}${denoiser.backend === 'wasm' || denoiser.backend === 'litert-wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`
+              ? `Running on ${backendLabel(denoiser.backend, denoiser.threads)}`
               : ''}
         </span>{' '}
         {result && (

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allowWasmThreads, BACKEND_ORDER, backendOrder, canShareMemory, liteRtSkipReason, wasmThreadsWanted } from './backend';
+import { backendLabel } from './protocol';
 
 describe('backendOrder', () => {
   it('tries LiteRT.js after the GPUs and before TF.js WASM', () => {
@@ -108,5 +109,13 @@ describe('allowWasmThreads', () => {
     expect(navigator.hardwareConcurrency).toBe(2);
     restore();
     expect(navigator.hardwareConcurrency).toBe(2);
+  });
+});
+
+describe('backendLabel', () => {
+  it('counts threads for the WASM backends only', () => {
+    expect(backendLabel('litert-wasm', 2)).toBe('litert-wasm (2 threads)');
+    expect(backendLabel('wasm', 1)).toBe('wasm (1 thread)');
+    expect(backendLabel('webgl', 1)).toBe('webgl');
   });
 });

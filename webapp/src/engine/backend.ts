@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { liteRtBase, liteRtUnsupported, startLiteRt } from './litert';
-import type { BackendName } from './protocol';
+import { onWasm, type BackendName } from './protocol';
 
 export const BACKEND_ORDER: BackendName[] = ['webgpu', 'webgl', 'litert-wasm', 'wasm', 'cpu'];
 
@@ -210,7 +210,7 @@ export async function chooseBackend(wasmBase: string, request: BackendRequest = 
       continue;
     }
     if (await activate(name, wasmBase, threads)) {
-      return { name, threads: name === 'wasm' || name === 'litert-wasm' ? getThreadsCount() : 1, skipped };
+      return { name, threads: onWasm(name) ? getThreadsCount() : 1, skipped };
     }
     skipped.push(`${name}: failed to start`);
   }

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { activate } from './backend';
+import { runGraph } from './graph';
 
 /** Side of the test tile (px): enough for every layer to see mirrored context, small
  * enough to cost a fraction of a second on WASM. */
@@ -43,15 +44,6 @@ export function greyLevelsApart(a: Float32Array, b: Float32Array): number {
   return Number.isNaN(worst) ? Infinity : worst * 255;
 }
 
-async function run(model: GraphModel, input: Float32Array, side: number): Promise<Float32Array> {
-  const output = tf.tidy(() => model.execute(tf.tensor4d(input, [1, side, side, 4])) as tf.Tensor);
-  try {
-    return (await output.data()) as Float32Array;
-  } finally {
-    output.dispose();
-  }
-}
-
 /**
  * Run the probe with the GPU backend active; returns why the GPU is not trusted, or
  * null. TF.js WASM is started for the reference (it is the fallback anyway) and the GPU
@@ -62,11 +54,11 @@ export async function gpuDisagreement(model: GraphModel, multiple: number, wasmB
   const gpu = tf.getBackend();
   const side = Math.ceil(PROBE_SIDE / multiple) * multiple;
   const input = probeInput(side);
-  const onGpu = (await run(model, input, side)).map((v) => v + offset / 255);
+  const onGpu = (await runGraph(model, input, side, side)).map((v) => v + offset / 255);
   if (!(await activate('wasm', wasmBase, threads))) return null; // nothing to compare with, nothing better to fall to
   let reference: Float32Array;
   try {
-    reference = await run(model, input, side);
+    reference = await runGraph(model, input, side, side);
   } finally {
     await tf.setBackend(gpu);
   }

@@ -4,6 +4,14 @@
  * TF.js WASM started underneath (tiles without a fitting file, and the fallback). */
 export type BackendName = 'webgpu' | 'webgl' | 'litert-wasm' | 'wasm' | 'cpu';
 
+/** The backends that run on WASM threads (their thread count means something). */
+export const onWasm = (name: BackendName): boolean => name === 'wasm' || name === 'litert-wasm';
+
+/** "litert-wasm (2 threads)", "webgl": what the page and the widget show. */
+export function backendLabel(name: BackendName, threads: number): string {
+  return onWasm(name) ? `${name} (${threads} thread${threads > 1 ? 's' : ''})` : name;
+}
+
 /** One .tflite of the card's "litert" entry (converter --litert-tiles). */
 export interface LiteRtFile {
   /** Output tile side it is for (px). */

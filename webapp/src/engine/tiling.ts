@@ -5,7 +5,7 @@
  * the image are read mirrored (reflect padding, as the contract asks).
  */
 
-import type { BackendName } from './protocol';
+import { onWasm, type BackendName } from './protocol';
 
 export interface Tile {
   /** Output region, image coordinates. */
@@ -92,6 +92,6 @@ export const BIG_TILE_MEMORY_GB = 8;
  */
 export function defaultTileSize(backend: BackendName, deviceMemoryGb: number | undefined): number {
   if (backend === 'webgpu' || backend === 'webgl') return 1024;
-  if (backend === 'wasm' || backend === 'litert-wasm') return (deviceMemoryGb ?? 0) >= BIG_TILE_MEMORY_GB ? 1024 : 512;
+  if (onWasm(backend)) return (deviceMemoryGb ?? 0) >= BIG_TILE_MEMORY_GB ? 1024 : 512;
   return 256;
 }

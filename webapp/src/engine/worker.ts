@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
+import { runGraph } from './graph';
 import { gpuDisagreement } from './probe';
 import { fitsLiteRt, liteRtBase, liteRtFileFor, liteRtPlan, LiteRtTiles, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
@@ -107,14 +108,7 @@ async function runTileWithFallback(id: number, input: Float32Array, h: number, w
         if (failAfter !== undefined && tilesDone >= failAfter) throw new Error('test hook: LiteRT.js failed');
         return await liteRt!.run(file, input, h, w);
       }
-      const run = async (): Promise<Float32Array> => {
-        const output = tf.tidy(() => loaded.execute(tf.tensor4d(input, [1, h, w, 4])) as tf.Tensor);
-        try {
-          return (await output.data()) as Float32Array;
-        } finally {
-          output.dispose();
-        }
-      };
+      const run = (): Promise<Float32Array> => runGraph(loaded, input, h, w);
       let values: Float32Array;
       if (profiling()) {
         // tf.profile records the engine's byte count after every kernel; on wasm and
@@ -154,7 +148,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   const context = contextPixels(geometry.halo, geometry.size_multiple);
   imageFile = null;
   if (backend === 'litert-wasm') {
-    ({ tileSize, file: imageFile } = liteRtPlan(card, tileSize, context, width, height, request.tileSize !== undefined));
+    ({ tileSize, file: imageFile } = liteRtPlan(geometry, tileSize, context, width, height, request.tileSize !== undefined));
   }
   const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,

@@ -11,7 +11,7 @@
  */
 import { Denoiser } from '../engine/client';
 import { decodeImage, encodePng } from '../engine/image';
-import type { BackendName } from '../engine/protocol';
+import { backendLabel, type BackendName } from '../engine/protocol';
 import { autoStrength, estimateSigma } from '../engine/sigma';
 
 const APP_ROOT = new URL('../', import.meta.url);
@@ -212,7 +212,7 @@ export class DenoiseImageElement extends HTMLElement {
     const start = performance.now();
     try {
       const denoiser = await createDenoiser({ model: this.model, backend: this.backend });
-      this.root.querySelector('.backend')!.textContent = `on ${denoiser.backend}${denoiser.backend === 'wasm' || denoiser.backend === 'litert-wasm' ? ` (${denoiser.threads} thread${denoiser.threads > 1 ? 's' : ''})` : ''}`;
+      this.root.querySelector('.backend')!.textContent = `on ${backendLabel(denoiser.backend, denoiser.threads)}`;
       this.dataset.backend = denoiser.backend;
       const blob = await denoiser.denoise(image, {
         strength: this.strength,
