@@ -87,8 +87,7 @@ def write_litert(
             content = litert.tflite_bytes(loaded, side, litert.ENGINE_WEIGHTS)
             runner = litert.TfliteTile(content, side)
             step = side - 2 * context
-            base = parity.mean_psnr(model, multiple, halo, tile=step)
-            change = parity.mean_psnr(runner, multiple, halo, tile=step) - base
+            change, parity_db = parity.compare(model, runner, multiple, halo, step)
             if -change > allowed + 1e-9:
                 raise ConversionError(
                     f"int8 .tflite for {tile}-px tiles costs {-change:.3f} dB at sigma 25 "
@@ -103,7 +102,7 @@ def write_litert(
                     "file": f"litert/{name}",
                     "bytes": len(content),
                     "psnr_change_db": round(change, 4),
-                    "parity_db": round(parity.parity_db(model, runner, multiple, halo, step), 2),
+                    "parity_db": round(parity_db, 2),
                 }
             )
     return {"weights": "dynamic-range int8", "files": entries}

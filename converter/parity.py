@@ -54,15 +54,31 @@ def quantized_copy(model: keras.Model, quantize: str) -> keras.Model:
     return clone
 
 
-def mean_psnr(candidate, multiple: int, halo: int, tile: int | None = None) -> float:  # noqa: ANN001
-    """Mean uint8 PSNR against the clean crops of `candidate` (anything called like a
-    Keras model) at sigma 25, run in tiles of `tile` px as the engine would."""
-    scores = []
+def outputs(
+    candidate,  # noqa: ANN001
+    multiple: int,
+    halo: int,
+    tile: int | None = None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(clean crop, `candidate`'s unclipped output) for each fixed crop with seeded noise
+    at sigma 25; `candidate` is anything called like a Keras model, run in tiles of
+    `tile` px as the engine would."""
+    pairs = []
     for name, clean in parity_images(multiple):
         noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
         out = denoise_rgb(candidate, noisy, PARITY_SIGMA, multiple=multiple, halo=halo, tile=tile)
-        scores.append(psnr_uint8(clean, to_uint8(out)))
-    return float(np.mean(scores))
+        pairs.append((clean, out))
+    return pairs
+
+
+def mean_psnr_of(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """Mean uint8 PSNR of the outputs against their clean crops."""
+    return float(np.mean([psnr_uint8(clean, to_uint8(out)) for clean, out in pairs]))
+
+
+def mean_psnr(candidate, multiple: int, halo: int, tile: int | None = None) -> float:  # noqa: ANN001
+    """Mean uint8 PSNR of `candidate` against the clean crops (see `outputs`)."""
+    return mean_psnr_of(outputs(candidate, multiple, halo, tile))
 
 
 def psnr_change(model: keras.Model, quantize: str, multiple: int, halo: int) -> tuple[float, float]:
@@ -71,18 +87,19 @@ def psnr_change(model: keras.Model, quantize: str, multiple: int, halo: int) -> 
     return base, mean_psnr(quantized_copy(model, quantize), multiple, halo) - base
 
 
-def parity_db(model: keras.Model, candidate, multiple: int, halo: int, tile: int) -> float:  # noqa: ANN001
-    """The lowest PSNR of `candidate`'s output against the Keras model's (both clipped
-    to [0, 1]) over the fixed noisy crops, run in tiles of `tile` px."""
+def compare(
+    model: keras.Model,
+    candidate,  # noqa: ANN001
+    multiple: int,
+    halo: int,
+    tile: int,
+) -> tuple[float, float]:
+    """(PSNR change of `candidate` against the Keras model on the clean crops, lowest
+    PSNR of its output against the Keras model's, both clipped to [0, 1]), each model
+    run once per crop in tiles of `tile` px."""
+    ours, theirs = outputs(model, multiple, halo, tile), outputs(candidate, multiple, halo, tile)
     worst = float("inf")
-    for name, clean in parity_images(multiple):
-        noisy = seeded_gaussian_noise(clean / 255.0, PARITY_SIGMA, name)
-        outs = [
-            np.clip(
-                denoise_rgb(m, noisy, PARITY_SIGMA, multiple=multiple, halo=halo, tile=tile), 0, 1
-            )
-            for m in (model, candidate)
-        ]
-        mse = float(np.mean((outs[0] - outs[1]) ** 2, dtype=np.float64))
+    for (_, a), (_, b) in zip(ours, theirs, strict=True):
+        mse = float(np.mean((np.clip(a, 0, 1) - np.clip(b, 0, 1)) ** 2, dtype=np.float64))
         worst = min(worst, float("inf") if mse == 0 else 10 * np.log10(1 / mse))
-    return worst
+    return mean_psnr_of(theirs) - mean_psnr_of(ours), worst
