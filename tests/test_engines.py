@@ -2,10 +2,10 @@
 
 Chromium runs through Playwright (tests/conftest.py), Firefox ESR through Marionette
 (Mozilla's marionette_driver; not WebDriver BiDi, see FirefoxEngine) and WebKitGTK's
-MiniBrowser through WebKitWebDriver and Selenium under an Xvfb started here: Debian's browsers as
-`make browsers` installs them, never a download. One browser per engine for the whole
-session; every engine sees the same small synthetic images, and its results must stay
-within one grey level of Chromium's. What each engine got (backend, threads, memory,
+MiniBrowser through WebKitWebDriver and Selenium under an Xvfb started here: Debian's
+browsers as `make browsers` installs them, never a download. One browser per engine for
+the whole session; every engine sees the same small synthetic images, and its results
+must stay within one grey level of Chromium's. What each engine got (backend, threads, memory,
 tile size) is recorded in the test report (`record_property`) and in docs/browsers.md,
 whose table `python -m tests.test_engines` measures.
 """
@@ -589,8 +589,9 @@ MEASURE = """(async (model) => {
 
 
 def measure() -> None:
-    """Print one row per engine and model: a warm 1024 x 1024 denoise (a megapixel: LiteRT.js where the engine has it) on the page's
-    origin (cross-origin isolated), timed by the engine itself."""
+    """Print one row per engine and model: a warm 1024 x 1024 denoise (a megapixel:
+    LiteRT.js where the engine has it) on the page's origin (cross-origin isolated),
+    timed by the engine itself."""
     from playwright.sync_api import sync_playwright
 
     from tests.conftest import CHROMIUM, CHROMIUM_FLAGS

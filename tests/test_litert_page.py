@@ -21,7 +21,7 @@ from PIL import Image
 
 from tests.conftest import STATIC, denoise_through_ui, start_server, wait_until_ready
 from tests.test_browser_parity import keras_fast
-from tests.test_page import SIGMA, noisy_png, synthetic_photo
+from tests.test_page import SIGMA, noisy_png
 from training.metrics import psnr_uint8
 from webapp import hosts
 
@@ -106,11 +106,7 @@ def test_a_photo_under_a_megapixel_stays_on_tfjs_at_full_precision(
     """Below LITERT_MIN_PIXELS the page keeps TF.js WASM's float32 path (the real camera
     crops of CC15/Nam25 lost 0.03-0.07 dB on LiteRT.js's int8 one): no .tflite but the
     warm-up's is fetched, and the 512-px file, which would fit this photo, stays unused."""
-    clean = synthetic_photo((512, 384))
-    rng = np.random.default_rng(5)
-    noisy = np.round(np.clip(clean + rng.normal(0, SIGMA, clean.shape), 0, 255)).astype(np.uint8)
-    path = tmp_path / "small.png"
-    Image.fromarray(noisy).save(path)
+    path, clean, noisy = noisy_png(tmp_path, (512, 384), "small.png")
     card = json.loads((STATIC / "models/photo/denoiser.json").read_text())
     small = next(f["file"] for f in card["litert"]["files"] if f["tile"] == 512)
     page = session.page

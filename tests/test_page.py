@@ -30,11 +30,14 @@ def synthetic_photo(size: tuple[int, int] = (136, 104), seed: int = 3) -> np.nda
     return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 
-def noisy_png(tmp_path: Path) -> tuple[Path, np.ndarray, np.ndarray]:
-    clean = synthetic_photo()
+def noisy_png(
+    tmp_path: Path, size: tuple[int, int] = (136, 104), name: str = "holiday photo.png"
+) -> tuple[Path, np.ndarray, np.ndarray]:
+    """(path, clean, noisy): `synthetic_photo(size)` with seeded noise at SIGMA, saved."""
+    clean = synthetic_photo(size)
     rng = np.random.default_rng(11)
     noisy = np.round(np.clip(clean + rng.normal(0, SIGMA, clean.shape), 0, 255)).astype(np.uint8)
-    path = tmp_path / "holiday photo.png"
+    path = tmp_path / name
     Image.fromarray(noisy).save(path)
     return path, clean, noisy
 
