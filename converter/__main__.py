@@ -6,6 +6,8 @@ its denoiser.json, checks what quantization costs, and refreshes the models inde
 With --litert-tiles it also writes, under litert/, one dynamic-range int8 .tflite per
 tile side for LiteRT.js (input: the tile plus the model's context on each side), each
 held to the same --max-loss, and lists them in denoiser.json under "litert".
+A learned noise level (card kind "noise_level", python -m training.train_level) is
+converted the same way, with its own checks (converter/level.py) and card, estimator.json.
 Any problem: one line on stderr, exit code 2, nothing half-written.
 """
 
@@ -19,6 +21,8 @@ from pathlib import Path
 
 from converter import export, litert, parity
 from converter.checks import ConversionError, check_contract, load_model_dir
+from converter.level import convert_level
+from training import noise_level
 
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "webapp/static/models"
 
@@ -110,8 +114,10 @@ def write_litert(
 
 def convert(args: argparse.Namespace) -> Path:
     model, model_card = load_model_dir(args.model_dir)
-    check_contract(model, model_card)
     name = args.name or args.model_dir.resolve().name
+    if model_card.get("kind") == noise_level.KIND:
+        return convert_level(model, model_card, name, args.quantize, args.out)
+    check_contract(model, model_card)
     base, change = parity.psnr_change(
         model, args.quantize, model_card["size_multiple"], model_card["halo"]
     )

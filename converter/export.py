@@ -118,8 +118,14 @@ def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
 
 
-def write_web_card(folder: Path, model_card: dict[str, Any], quantize: str, name: str) -> None:
-    """denoiser.json: the training card plus what the web model adds."""
+def write_web_card(
+    folder: Path,
+    model_card: dict[str, Any],
+    quantize: str,
+    name: str,
+    card_name: str = WEB_CARD_NAME,
+) -> None:
+    """denoiser.json (or `card_name`): the training card plus what the web model adds."""
     files = sorted(p.name for p in folder.iterdir() if p.is_file())
     digest = hashlib.sha256()
     for file_name in files:
@@ -132,7 +138,7 @@ def write_web_card(folder: Path, model_card: dict[str, Any], quantize: str, name
         "files": files,
         "sha256": digest.hexdigest(),
     }
-    (folder / WEB_CARD_NAME).write_text(json.dumps(web_card, indent=2) + "\n")
+    (folder / card_name).write_text(json.dumps(web_card, indent=2) + "\n")
 
 
 def replace_folder(new: Path, target: Path) -> None:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from bench import report
+from training.inference import context_pixels
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,7 +45,8 @@ def test_the_report_keeps_what_people_wrote_around_the_numbers(tmp_path: Path) -
     assert text.startswith("# Benchmarks\n\nIntro.") and text.endswith("## Reading\nKept.\n")
     assert "old" not in text
     assert "| fast | wasm ×2 | 512 | 400 | 20,000 | skipped (projected 9 min) |" in text
-    assert "fast 512-px ×1.49" in text  # fast's halo 53 -> 56 px of context per side
+    context = context_pixels(cards["fast"]["halo"], 8)  # fast's measured halo: 32 px
+    assert f"fast 512-px ×{((512 + 2 * context) / 512) ** 2:.2f}" in text
     assert "**0.20**" in text  # native 4000 ms/MP / browser 20000 ms/MP
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from converter import export
 from training import card, models
+from training.inference import context_pixels
 
 ROOT = Path(__file__).resolve().parents[1]
 FAST = ROOT / "models" / "fast"
@@ -211,20 +212,25 @@ def test_litert_tiles_add_gated_int8_tflite_files_to_the_card(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "fast"
     web_card = json.loads((folder / "denoiser.json").read_text())
-    context = 56  # fast: halo 53 on an 8-px grid
+    context = context_pixels(card.read_card(FAST)["halo"], 8)  # fast: its measured halo, 32
     [entry] = web_card["litert"]["files"]
     assert web_card["litert"]["weights"] == "dynamic-range int8"
     assert (entry["tile"], entry["input"]) == (64, 64 + 2 * context)
-    assert entry["file"] == "litert/model-dr8-176.tflite"
+    assert entry["file"] == f"litert/model-dr8-{64 + 2 * context}.tflite"
     tflite = folder / entry["file"]
     assert tflite.stat().st_size == entry["bytes"]
     assert entry["psnr_change_db"] >= -0.05  # the float16 web model's default budget
     assert entry["parity_db"] >= 45
     interpreter = tf.lite.Interpreter(model_path=str(tflite))
-    assert list(interpreter.get_input_details()[0]["shape"]) == [1, 176, 176, 4]
+    assert list(interpreter.get_input_details()[0]["shape"]) == [
+        1,
+        64 + 2 * context,
+        64 + 2 * context,
+        4,
+    ]
     # The web model's size and file list are what the TF.js page fetches, not the .tflite.
     assert web_card["files"] == ["group1-shard1of1.bin", "model.json"]
-    assert "litert/model-dr8-176.tflite" in result.stdout
+    assert f"litert/model-dr8-{64 + 2 * context}.tflite" in result.stdout
 
 
 def test_litert_tiles_that_cost_too_much_are_refused(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from PIL import Image
 from tests.conftest import STATIC, denoise_through_ui, start_server, wait_until_ready
 from tests.test_browser_parity import keras_fast
 from tests.test_page import SIGMA, noisy_png
+from training import card
+from training.inference import context_pixels
 from training.metrics import psnr_uint8
 from webapp import hosts
 
@@ -72,7 +74,8 @@ def test_the_page_picks_litert_and_matches_keras(session, litert_url: str, tmp_p
     assert psnr_uint8(keras_fast(noisy), got) >= 45
     assert psnr_uint8(clean, got) > psnr_uint8(clean, noisy) + 5
     names = [r.url.rsplit("/", 1)[-1] for r in session.requests]
-    assert f"model-dr8-{TILE + 2 * 56}.tflite" in names
+    context = context_pixels(card.read_card(ROOT / "models/fast")["halo"], 8)
+    assert f"model-dr8-{TILE + 2 * context}.tflite" in names
     assert "litert_wasm_threaded_internal.wasm" in names
     assert session.console_errors == [], session.console_errors
 

@@ -142,15 +142,11 @@ def test_denoise_through_the_ui_matches_keras(
     assert session.console_errors == []
 
 
-def test_auto_strength_is_the_models_calibration_of_the_estimate(
-    session, server_url: str, tmp_path: Path
-) -> None:
-    """The page starts at the strength training.strength computes for the same image and
-    model (the calibration was fitted in Python); the slider stays the user's after."""
+def phone_png(tmp_path: Path) -> tuple[Path, np.ndarray]:
+    """A synthetic photo through a noisy phone-like camera with JPEG: (file, uint8 pixels)."""
     import dataclasses
 
     from training import camera_noise
-    from training.strength import auto_strength
 
     rng = np.random.default_rng(4)
     camera = dataclasses.replace(camera_noise.sample_camera(rng), shot=3e-3, jpeg_quality=90)
@@ -159,7 +155,29 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
     noisy = np.round(noisy * 255).astype(np.uint8)
     path = tmp_path / "phone.png"
     Image.fromarray(noisy).save(path)
-    web_models = Path(__file__).resolve().parents[1] / "webapp/static/models"
+    return path, noisy
+
+
+WEB_MODELS = Path(__file__).resolve().parents[1] / "webapp/static/models"
+
+
+def test_auto_strength_is_the_models_calibration_of_the_estimate(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """The page starts at the strength training.strength computes for the same image and
+    model (the calibration was fitted in Python; `photo` reads the learned noise level
+    in the engine, Keras here); the slider stays the user's after."""
+    import keras
+
+    from training.strength import auto_strength
+
+    path, noisy = phone_png(tmp_path)
+    level_model = keras.saving.load_model(
+        Path(__file__).resolve().parents[1] / "models/noise-level/model.keras"
+    )
+    photo_card = json.loads((WEB_MODELS / "photo/denoiser.json").read_text())
+    # The level decides here: without it photo would start elsewhere.
+    assert auto_strength(noisy, photo_card, level_model) != auto_strength(noisy, photo_card)
     page = session.page
     page.goto(server_url + "/")
     wait_until_ready(page)
@@ -169,8 +187,8 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
     for model in ("photo", "default"):
         if model != "photo":
             page.select_option("[data-testid=model]", model)
-        web_card = json.loads((web_models / model / "denoiser.json").read_text())
-        strengths[model] = expected = auto_strength(noisy, web_card)
+        web_card = json.loads((WEB_MODELS / model / "denoiser.json").read_text())
+        strengths[model] = expected = auto_strength(noisy, web_card, level_model)
         page.wait_for_selector(f"[data-testid=strength][data-auto='{expected}']", timeout=60_000)
         assert int(slider.input_value()) == expected
         assert "auto" in page.inner_text("label:has([data-testid=strength])")
@@ -178,6 +196,27 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
     slider.fill("40")
     assert "auto" not in page.inner_text("label:has([data-testid=strength])")
     assert slider.input_value() == "40"
+
+
+def test_without_its_learned_level_the_page_uses_the_hand_made_fit(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """The estimator's files cannot be fetched: the engine says so where it lists what it
+    passed over, `photo` starts at its hand-made calibration, and denoising works."""
+    from training.strength import auto_strength
+
+    path, noisy = phone_png(tmp_path)
+    session.context.route("**/noise-level/**", lambda route: route.abort())
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    assert "learned noise level" in page.get_attribute("[data-testid=backend]", "title")
+    page.set_input_files("[data-testid=file-input]", str(path))
+    expected = auto_strength(noisy, json.loads((WEB_MODELS / "photo/denoiser.json").read_text()))
+    page.wait_for_selector(f"[data-testid=strength][data-auto='{expected}']", timeout=60_000)
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    assert page.get_attribute("[data-testid=download]", "data-sigma") == str(expected)
 
 
 def test_not_an_image_gives_a_clear_message_and_the_page_recovers(

@@ -125,6 +125,8 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
             "--real",
             str(pair_folder),
             "--calibrate",
+            "--level-model",
+            str(ROOT / "models/noise-level"),
             "--update-card",
             "--strengths",
             "0",
@@ -147,6 +149,12 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     assert "odd_real.png" in result.stderr
     saved = card.read_card(model_dir)  # ...after the good ones were evaluated
     assert saved["auto_strength"]["fitted_on"] == ["pairs"]
+    level = saved["auto_strength"].get("level")  # named only where it fits as well
+    if level:
+        assert (model_dir / level["model"]).resolve() == ROOT / "models/noise-level"
+        assert level["fitted_mean_psnr"] >= saved["auto_strength"]["fitted_mean_psnr"]
+    else:
+        assert "the learned level fits the pairs worse" in result.stderr
     scores = saved["evaluation_real"]["pairs"]
     noisy = real_noise.noisy_mean(real_noise.read_pairs(pair_folder))
     assert scores["auto"] > noisy + 0.5 and scores["best_fixed"] >= scores["auto"] - 0.5
@@ -187,3 +195,12 @@ def test_the_photo_models_strength_is_a_real_control() -> None:
         detail.append(float(np.mean(ndimage.laplace(out.mean(axis=-1)) ** 2)))
     assert all(b > a for a, b in zip(removed, removed[1:], strict=False)), removed
     assert all(b < a for a, b in zip(detail, detail[1:], strict=False)), detail
+
+
+def test_notes_below_the_marker_survive_a_new_table() -> None:
+    old = "# Real camera noise\nold table\n" + real_noise.NOTES_MARKER + "\n## Notes\nkept\n"
+    new = real_noise.with_notes("# Real camera noise\nnew table\n", old)
+    assert (
+        new == "# Real camera noise\nnew table\n\n" + real_noise.NOTES_MARKER + "\n## Notes\nkept\n"
+    )
+    assert real_noise.with_notes("fresh\n", "no marker here") == "fresh\n"

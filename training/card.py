@@ -99,7 +99,9 @@ def describe(
         "parameters": int(model.count_params()),
         "macs_per_pixel": round(macs_per_pixel(arch, options=options)),
         "size_multiple": models.size_multiple(arch, options),
-        "halo": receptive_halo(arch, options),
+        # python -m training.halo measures the smaller context tiles really need.
+        "halo": (receptive := receptive_halo(arch, options)),
+        "receptive_field": receptive,
         **({"input_size": fixed} if fixed else {}),
         "sigma_range": list(SIGMA_RANGE),
         "contract": CONTRACT,

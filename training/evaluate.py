@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -155,6 +156,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(written to card.json; the converter passes it to the page)",
     )
     real.add_argument(
+        "--level-model",
+        type=Path,
+        metavar="DIR",
+        help="with --calibrate: also fit each model's strength from this learned noise "
+        "level (python -m training.train_level); a model whose pairs it fits at least as "
+        "well as the hand-made estimate names it in its card, and the page uses it",
+    )
+    real.add_argument(
         "--strengths",
         type=float,
         nargs="+",
@@ -259,6 +268,50 @@ def markdown_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def calibrate(
+    args: argparse.Namespace,
+    folder: Path,
+    model_card: dict[str, Any],
+    sets: list[real_noise.PairSet],
+    curves: dict[str, np.ndarray],
+) -> None:
+    """Fit the card's auto strength on the pairs and write it into card.json; with
+    --level-model also from the learned level, which the card then names if it fits the
+    pairs at least as well as the hand-made estimate."""
+    import keras
+
+    level_model = (
+        keras.saving.load_model(args.level_model / card.KERAS_NAME) if args.level_model else None
+    )
+    pairs = [p for s in sets for p in s.pairs]
+    estimates = real_noise.estimates_of(pairs, level_model)
+    all_curves = np.concatenate([curves[s.label] for s in sets])
+    fitted = real_noise.fit_calibration(all_curves, estimates, tuple(args.strengths))
+    model_card["auto_strength"] = {
+        **fitted,
+        "estimate": "max(fine, coarse) of webapp/src/engine/sigma.ts (training/strength.py)",
+        "fitted_on": [s.label for s in sets],
+    }
+    if level_model is not None:
+        from_level = real_noise.fit_calibration(
+            all_curves, estimates, tuple(args.strengths), from_level=True
+        )
+        if from_level["fitted_mean_psnr"] >= fitted["fitted_mean_psnr"]:
+            model_card["auto_strength"]["level"] = {
+                "model": os.path.relpath(args.level_model, folder),
+                **from_level,
+            }
+        else:
+            log.info(
+                "%s: the learned level fits the pairs worse (%.3f dB against %.3f): not used",
+                folder.name,
+                from_level["fitted_mean_psnr"],
+                fitted["fitted_mean_psnr"],
+            )
+    card.write_card(folder, model_card)
+    log.info("%s: auto strength = %s", folder.name, model_card["auto_strength"])
+
+
 def evaluate_real(args: argparse.Namespace) -> int:
     """The real-pairs mode: scores, calibration, docs/real-noise.md and .png; exit status 1
     when a pair had to be left out (named on stderr), after evaluating the rest."""
@@ -293,20 +346,17 @@ def evaluate_real(args: argparse.Namespace) -> int:
             for s in sets
         }
         if args.calibrate:
-            estimates = [real_noise.estimate_noise(p.noisy) for s in sets for p in s.pairs]
-            fitted = real_noise.fit_calibration(
-                np.concatenate(list(curves.values())), estimates, strengths
-            )
-            model_card["auto_strength"] = {
-                **fitted,
-                "estimate": "max(fine, coarse) of webapp/src/engine/sigma.ts "
-                "(training/strength.py)",
-                "fitted_on": [s.label for s in sets],
-            }
-            card.write_card(folder, model_card)
-            log.info("%s: auto strength = %s", folder.name, fitted)
+            calibrate(args, folder, model_card, sets, curves)
+        level_model = real_noise.level_model_for(folder, model_card)
         scores = {
-            s.label: real_noise.score_model(model, model_card, s, curves[s.label], strengths)
+            s.label: real_noise.score_model(
+                model,
+                model_card,
+                s,
+                curves[s.label],
+                strengths,
+                real_noise.estimates_of(s.pairs, level_model),
+            )
             for s in sets
         }
         results[folder.name] = scores
@@ -333,15 +383,21 @@ def evaluate_real(args: argparse.Namespace) -> int:
             "--real",
             *args.real,
             *(["--calibrate"] if args.calibrate else []),
+            *(["--level-model", str(args.level_model)] if args.level_model else []),
             *(["--update-card"] if args.update_card else []),
         ]
     )
-    (args.docs / "real-noise.md").write_text(
-        real_noise.REPORT.format(
-            command=command,
-            seconds=round(time.perf_counter() - start),
-            table=table,
-            strengths=", ".join(f"{x:g}" for x in strengths),
+    report_file = args.docs / "real-noise.md"
+    existing = report_file.read_text() if report_file.is_file() else ""
+    report_file.write_text(
+        real_noise.with_notes(
+            real_noise.REPORT.format(
+                command=command,
+                seconds=round(time.perf_counter() - start),
+                table=table,
+                strengths=", ".join(f"{x:g}" for x in strengths),
+            ),
+            existing,
         )
     )
     print(table)

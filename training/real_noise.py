@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -139,15 +139,39 @@ def model_digest(model_dir: Path) -> str:
     return hashlib.sha1((model_dir / "model.keras").read_bytes()).hexdigest()[:16]
 
 
+def level_model_for(model_dir: Path, model_card: dict[str, Any]) -> Any:  # noqa: ANN401
+    """The learned noise level the card's calibration names (its folder relative to the
+    model's), loaded; None when the card names none."""
+    level = (model_card.get("auto_strength") or {}).get("level")
+    if not level:
+        return None
+    import keras
+
+    return keras.saving.load_model((model_dir / level["model"]) / "model.keras")
+
+
+def estimates_of(pairs: list[Pair], level_model: Any = None) -> list[Estimate]:  # noqa: ANN401
+    """The page's estimate of each pair's noisy photo, with the learned level when a
+    level model is given."""
+    from training.noise_level import photo_level
+
+    return [
+        replace(e, level=photo_level(level_model, p.noisy)) if level_model is not None else e
+        for p, e in ((p, estimate_noise(p.noisy)) for p in pairs)
+    ]
+
+
 def fit_calibration(
-    curves: np.ndarray, estimates: list[Estimate], strengths=STRENGTHS
+    curves: np.ndarray, estimates: list[Estimate], strengths=STRENGTHS, from_level: bool = False
 ) -> dict[str, float]:
     """Gain and offset maximising the mean PSNR (curves interpolated between grid
-    strengths; the page rounds strengths to integers, as here)."""
+    strengths; the page rounds strengths to integers, as here), for the hand-made
+    estimate or (`from_level`) the learned level."""
     best = (-np.inf, 1.0, 0.0)
     for gain in GAINS:
         for offset in OFFSETS:
-            chosen = [calibrated(e, {"gain": gain, "offset": offset}) for e in estimates]
+            fit = {"gain": gain, "offset": offset}
+            chosen = [calibrated(e, {"level": fit} if from_level else fit) for e in estimates]
             scores = [np.interp(s, strengths, c) for s, c in zip(chosen, curves, strict=True)]
             if np.mean(scores) > best[0] + 1e-9:
                 best = (float(np.mean(scores)), float(gain), float(offset))
@@ -160,10 +184,12 @@ def score_model(
     pair_set: PairSet,
     curves: np.ndarray,
     strengths=STRENGTHS,
+    estimates: list[Estimate] | None = None,
 ) -> dict[str, Any]:
     """The model at the page's auto strength (run, not interpolated) and at the set's
-    best fixed strength, with per-pair numbers."""
-    estimates = [estimate_noise(p.noisy) for p in pair_set.pairs]
+    best fixed strength, with per-pair numbers. `estimates`: the pairs' (with the
+    learned level when the card's calibration uses one); default: the hand-made ones."""
+    estimates = estimates or estimates_of(pair_set.pairs)
     autos = [strength_for(e, model_card) for e in estimates]
     auto_psnr = [
         psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
@@ -181,6 +207,7 @@ def score_model(
         "pairs": {
             p.name: {
                 "estimate": round(e.auto, 2),
+                **({"level": round(e.level, 2)} if e.level is not None else {}),
                 "auto_strength": s,
                 "noisy": round(n, 3),
                 "auto": round(a, 3),
@@ -282,7 +309,8 @@ REPORT = """# Real camera noise
 PSNR (dB) on uint8 against each pair's reference (the mean of many shots), through the
 same inference path as the page (`training.inference`, 512-px tiles with the model's
 halo). **Auto strength** is what a user gets without touching anything: the page's noise
-estimate (`webapp/src/engine/sigma.ts`, mirrored by `training/strength.py`) mapped by the
+estimate (`webapp/src/engine/sigma.ts`, mirrored by `training/strength.py`; for a model
+whose card names one, the learned noise level of `training/noise_level.py`) mapped by the
 model's calibration (`auto_strength` in its card). **Best fixed strength** is the one
 slider value (of {strengths}) that is best for the whole set. "Worst pair vs noisy" is
 the smallest gain of any pair over its own noisy input at auto strength (negative: a
@@ -297,3 +325,11 @@ darkest and most textured: noisy | first model at auto strength | reference.
 
 ![noisy | model at auto strength | reference: flat, shadow, texture](real-noise.png)
 """
+# Everything after this line in an existing report is kept when the table is rewritten.
+NOTES_MARKER = "<!-- notes: kept when the table above is regenerated -->"
+
+
+def with_notes(report: str, existing: str) -> str:
+    """The new report plus the notes section of the existing one, if it has one."""
+    _, marker, notes = existing.partition(NOTES_MARKER)
+    return report + ("\n" + marker + notes if marker else "")

@@ -13,12 +13,17 @@ noise about the RMS. So each card carries `auto_strength = {gain, offset}`, fitt
 real pairs, and the page sets round(gain * estimate + offset), clamped to the model's
 range, when the noise is correlated like a camera's; white noise (the same estimate at
 both scales) keeps strength = estimate = sigma. A card without it means gain 1, offset 0.
+
+A card may also name a learned noise level (training/noise_level.py) with its own fit:
+`auto_strength.level = {model, gain, offset}`, `model` the estimator's folder relative to
+the model's. For camera noise the page then uses round(gain * level + offset); the
+hand-made calibration stays as the fallback while (or if) the level is unknown.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -36,6 +41,7 @@ class Estimate:
     fine: float  # finest scale: right for white noise
     coarse: float  # on the 2x averaged image, in per-pixel white-noise terms
     auto: float  # max of the two, at most 75: what the calibration starts from
+    level: float | None = None  # the learned noise level (noise_level.py), if read
 
 
 def _quiet_block_sigma(plane: np.ndarray, clipped: np.ndarray) -> float:
@@ -90,11 +96,15 @@ def is_correlated(estimate: Estimate) -> bool:
 
 def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: float = 75.0) -> int:
     """The slider value the page starts at: round(gain * estimate + offset) in [0, top]
-    (rounding half up, as JavaScript's Math.round does) for correlated (camera) noise;
-    the estimate itself for white noise, where it already is the sigma every model
-    was trained with."""
+    (rounding half up, as JavaScript's Math.round does) for correlated (camera) noise,
+    from the learned level with its own gain and offset when the calibration has them
+    and the level is known; the estimate itself for white noise, where it already is
+    the sigma every model was trained with."""
     chosen = calibration if calibration and is_correlated(estimate) else {}
-    value = chosen.get("gain", 1.0) * estimate.auto + chosen.get("offset", 0.0)
+    source = estimate.auto
+    if chosen.get("level") and estimate.level is not None:
+        chosen, source = chosen["level"], estimate.level
+    value = chosen.get("gain", 1.0) * source + chosen.get("offset", 0.0)
     return int(math.floor(min(top, max(0.0, value)) + 0.5))
 
 
@@ -104,6 +114,12 @@ def strength_for(estimate: Estimate, model_card: dict[str, Any]) -> int:
     return calibrated(estimate, model_card.get("auto_strength"), top)
 
 
-def auto_strength(rgb: np.ndarray, model_card: dict[str, Any]) -> int:
-    """What the page's auto strength is for this image and model."""
-    return strength_for(estimate_noise(rgb), model_card)
+def auto_strength(rgb: np.ndarray, model_card: dict[str, Any], level_model: Any = None) -> int:  # noqa: ANN401
+    """What the page's auto strength is for this image and model; `level_model`: the
+    Keras estimator the card's calibration names, when it names one."""
+    estimate = estimate_noise(rgb)
+    if level_model is not None and (model_card.get("auto_strength") or {}).get("level"):
+        from training.noise_level import photo_level
+
+        estimate = replace(estimate, level=photo_level(level_model, rgb))
+    return strength_for(estimate, model_card)

@@ -10,7 +10,7 @@ import { chosenFiles, droppedFiles, type Named } from './dropped';
 import { crop, inner, noisiestFlatCentre, PREVIEW_HALO, previewContext, previewRegion } from './preview';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
 import { encodeResult } from './output';
-import { autoStrength, estimateSigma } from '../engine/sigma';
+import { autoStrength, estimateSigma, needsLevel } from '../engine/sigma';
 import { parseOptions, startingModel } from './options';
 import { canStart, initialState, isRunning, reducer, type Picture } from './session';
 
@@ -160,8 +160,28 @@ export function App() {
   }, [chooseFile]);
 
   const picture = state.picture;
-  const autoSigma = picture && denoiser ? autoStrength(picture.estimate, denoiser.card) : null;
+  // The learned noise level of this pick for this model (camera noise only), read by
+  // the engine in a fraction of a second; until then there is no auto strength.
+  const [level, setLevel] = useState<{ pick: number; model: string; level: number | null } | null>(null);
+  useEffect(() => {
+    if (!denoiser || !picture || !needsLevel(picture.estimate, denoiser.card)) return;
+    const pick = state.pick;
+    const model = denoiser.card.name;
+    let alive = true;
+    denoiser
+      .level(picture.image)
+      .catch(() => null) // the hand-made estimate's calibration stands in
+      .then((value) => alive && setLevel({ pick, model, level: value }));
+    return () => {
+      alive = false;
+    };
+  }, [denoiser, picture]);
+  const levelRead = level && level.pick === state.pick && level.model === denoiser?.card.name ? level : null;
+  const waitingForLevel = Boolean(picture && denoiser && needsLevel(picture.estimate, denoiser.card) && !levelRead);
+  const autoSigma =
+    picture && denoiser && !waitingForLevel ? autoStrength({ ...picture.estimate, level: levelRead?.level }, denoiser.card) : null;
   const sigma = state.chosenSigma ?? autoSigma ?? 15;
+  const strengthKnown = state.chosenSigma !== null || autoSigma !== null;
   const outputFormat = format ?? defaultFormat(picture?.type ?? '');
 
   // The preview region of this pick and strength; one preview at a time, the latest wins.
@@ -184,7 +204,7 @@ export function App() {
   );
   const previewShown = preview && preview.pick === state.pick ? preview : null;
   useEffect(() => {
-    if (!denoiser || !picture || !region || isRunning(state) || preview?.key === previewKey || previewBusy.current) return;
+    if (!denoiser || !picture || !region || !strengthKnown || isRunning(state) || preview?.key === previewKey || previewBusy.current) return;
     const pick = state.pick;
     const timer = setTimeout(() => {
       previewBusy.current = true;
@@ -204,7 +224,7 @@ export function App() {
   }, [denoiser, previewKey, state.phase, previewTick]);
 
   const run = async () => {
-    if (!denoiser || !picture || !canStart(state)) return;
+    if (!denoiser || !picture || !canStart(state) || !strengthKnown) return;
     const id = ++runs.current;
     dispatch({ type: 'start', run: id });
     const controller = new AbortController();
@@ -289,7 +309,8 @@ export function App() {
 
         <label>
           Strength (σ {sigma}
-          {state.chosenSigma === null && autoSigma !== null ? ', auto' : ''}){' '}
+          {state.chosenSigma === null && autoSigma !== null ? ', auto' : ''}
+          {state.chosenSigma === null && waitingForLevel ? ', reading the noise…' : ''}){' '}
           <input
             data-testid="strength"
             type="range"
@@ -301,7 +322,7 @@ export function App() {
           />
         </label>
 
-        <button className="primary" data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !canStart(state)}>
+        <button className="primary" data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !canStart(state) || !strengthKnown}>
           Denoise
         </button>
         <button data-testid="cancel" onClick={cancel} disabled={state.phase !== 'running'}>

@@ -50,7 +50,8 @@ export class CancelledError extends Error {
 }
 
 type Pending = {
-  resolve: (r: DenoiseResult) => void;
+  /** Settles the job with its final reply (a result, or a level). */
+  accept: (reply: WorkerReply) => void;
   reject: (e: Error) => void;
   onProgress?: DenoiseOptions['onProgress'];
   /** Posts the job to the current worker (again, after a restart). */
@@ -136,8 +137,36 @@ export class Denoiser {
           [pixels.buffer],
         );
       };
-      this.pending.set(id, { resolve, reject, onProgress: options.onProgress, send });
+      const accept = (reply: WorkerReply) => {
+        if (reply.type !== 'result') return;
+        const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
+        resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize });
+      };
+      this.pending.set(id, { accept, reject, onProgress: options.onProgress, send });
       options.signal?.addEventListener('abort', () => this.cancel(id), { once: true });
+      if (!this.restarting) send();
+    });
+  }
+
+  /**
+   * The learned noise level of an image (RMS on the 0-255 scale), which the card's
+   * auto_strength.level turns into this model's strength; null when the model names no
+   * level or it could not load. A fraction of a second: a grid of small crops.
+   */
+  level(image: ImageData): Promise<number | null> {
+    if (!this.card.auto_strength?.level) return Promise.resolve(null);
+    const id = this.nextId++;
+    if (this.broken) return Promise.reject(new Error(this.broken));
+    if (this.disposed) return Promise.reject(new Error('The denoiser was closed'));
+    return new Promise((resolve, reject) => {
+      const send = () => {
+        const pixels = new Uint8ClampedArray(image.data);
+        this.worker.postMessage({ type: 'level', id, width: image.width, height: image.height, pixels } satisfies WorkerRequest, [pixels.buffer]);
+      };
+      const accept = (reply: WorkerReply) => {
+        if (reply.type === 'level') resolve(reply.level);
+      };
+      this.pending.set(id, { accept, reject, send });
       if (!this.restarting) send();
     });
   }
@@ -209,9 +238,7 @@ export class Denoiser {
       return;
     }
     this.pending.delete(reply.id);
-    if (reply.type === 'result') {
-      const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
-      pending.resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize });
-    } else pending.reject(new Error(reply.message));
+    if (reply.type === 'error') pending.reject(new Error(reply.message));
+    else pending.accept(reply);
   }
 }

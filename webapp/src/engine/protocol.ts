@@ -30,8 +30,10 @@ export interface ModelCard {
   halo: number;
   sigma_range: [number, number];
   /** Maps the noise estimate to this model's strength: round(gain * estimate + offset),
-   * fitted on real noisy/clean pairs (training/real_noise.py). Absent: gain 1, offset 0. */
-  auto_strength?: { gain: number; offset: number };
+   * fitted on real noisy/clean pairs (training/real_noise.py). Absent: gain 1, offset 0.
+   * `level`: the same from the learned noise level (level.ts), whose folder `model` is
+   * relative to this model's; used for camera noise once the level is read. */
+  auto_strength?: { gain: number; offset: number; level?: { model: string; gain: number; offset: number } };
   quantization?: string;
   bytes?: number;
   litert?: { weights: string; files: LiteRtFile[] };
@@ -72,6 +74,14 @@ export type WorkerRequest =
       tileSize?: number;
       /** Less context than the model's halo (previews; see DenoiseOptions.halo). */
       halo?: number;
+    }
+  | {
+      /** Read the learned noise level of an image (the card's auto_strength.level). */
+      type: 'level';
+      id: number;
+      width: number;
+      height: number;
+      pixels: Uint8ClampedArray; // RGBA, transferred
     };
 
 export type WorkerReply =
@@ -102,4 +112,6 @@ export type WorkerReply =
       /** Tile side used (the request's, or the backend's default for this device). */
       tileSize: number;
     }
+  /** null: the model names no learned level, or it could not load (see `skipped`). */
+  | { type: 'level'; id: number; level: number | null }
   | { type: 'error'; id?: number; message: string };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoStrength, estimateSigma } from './sigma';
+import { autoStrength, estimateSigma, needsLevel } from './sigma';
 
 /** Seeded normal noise (Box-Muller on a small LCG): repeatable test images. */
 function gaussian(seed: number): () => number {
@@ -114,5 +114,23 @@ describe('autoStrength', () => {
   it('stays within the model range', () => {
     expect(autoStrength({ ...estimate, auto: 60 }, { sigma_range: [0, 75], auto_strength: { gain: 2, offset: 0 } })).toBe(75);
     expect(autoStrength(estimate, { sigma_range: [0, 75], auto_strength: { gain: 0.5, offset: -4 } })).toBe(0);
+  });
+});
+
+describe('autoStrength from the learned level', () => {
+  const camera = { fine: 1, coarse: 4, auto: 4 };
+  const card = { sigma_range: [0, 75] as [number, number], auto_strength: { gain: 2, offset: 1, level: { model: '../noise-level', gain: 1.5, offset: -1 } } };
+  it('uses the level with its own fit once it is read', () => {
+    expect(autoStrength({ ...camera, level: 10 }, card)).toBe(14);
+  });
+  it('falls back to the hand-made fit while the level is unknown or could not load', () => {
+    expect(autoStrength(camera, card)).toBe(9);
+    expect(autoStrength({ ...camera, level: null }, card)).toBe(9);
+  });
+  it('waits for the level only for camera noise on a model that has one', () => {
+    expect(needsLevel(camera, card)).toBe(true);
+    expect(needsLevel({ fine: 25, coarse: 25.6, auto: 25.6 }, card)).toBe(false);
+    expect(needsLevel(camera, { auto_strength: { gain: 2, offset: 1 } })).toBe(false);
+    expect(autoStrength({ fine: 25, coarse: 25.6, auto: 25.6, level: 3 }, card)).toBe(26);
   });
 });

@@ -30,6 +30,8 @@ export interface SigmaEstimate {
   coarse: number;
   /** Suggested model strength. */
   auto: number;
+  /** The learned noise level (level.ts), once read; used where the card has its fit. */
+  level?: number | null;
 }
 
 const MAX_SAMPLES = 1 << 20;
@@ -116,13 +118,22 @@ export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: 
  * every real pair of CC15 and Nam25); white noise reads the same at both. */
 export const CORRELATED_RATIO = 1.5;
 
+export const isCorrelated = (estimate: SigmaEstimate): boolean => estimate.coarse > CORRELATED_RATIO * estimate.fine;
+
+/** Whether this model's auto strength for this image waits for the learned level. */
+export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength'>): boolean =>
+  Boolean(card.auto_strength?.level) && isCorrelated(estimate);
+
 /** The strength the control starts at for this model: for camera-like noise,
  * round(gain * estimate + offset) within the model's range, the card's calibration
- * (fitted on real pairs); for white noise the estimate itself, which is the sigma every
- * model was trained with. */
+ * (fitted on real pairs), from the learned level with its own fit once that is read;
+ * for white noise the estimate itself, which is the sigma every model was trained with.
+ * Mirrors training/strength.py `calibrated`. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
-  const correlated = estimate.coarse > CORRELATED_RATIO * estimate.fine;
-  const { gain, offset } = (correlated ? card.auto_strength : undefined) ?? { gain: 1, offset: 0 };
+  const calibration = isCorrelated(estimate) ? card.auto_strength : undefined;
+  const fromLevel = calibration?.level !== undefined && estimate.level !== undefined && estimate.level !== null;
+  const { gain, offset } = (fromLevel ? calibration!.level : calibration) ?? { gain: 1, offset: 0 };
+  const source = fromLevel ? estimate.level! : estimate.auto;
   const top = card.sigma_range?.[1] ?? 75;
-  return Math.round(Math.min(top, Math.max(0, gain * estimate.auto + offset)));
+  return Math.round(Math.min(top, Math.max(0, gain * source + offset)));
 }

@@ -10,6 +10,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { chooseBackend, webglContext } from './backend';
 import { runGraph } from './graph';
 import { gpuDisagreement } from './probe';
+import { NoiseLevel } from './level';
 import { fitsLiteRt, liteRtBase, liteRtFileFor, liteRtPlan, LiteRtTiles, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
@@ -30,6 +31,9 @@ let peakBytes: number | null = null;
 let liteRt: LiteRtTiles | null = null;
 /** The .tflite for the image being denoised (its tile size), or null. */
 let imageFile: LiteRtFile | null = null;
+/** The learned noise level the card names, loaded with the model (so that its tensors
+ * are part of the baseline the leak checks compare against). */
+let noiseLevel: NoiseLevel | null = null;
 const deviceMemory = (): number | undefined => (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
 
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
@@ -64,6 +68,17 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
       : Infinity;
   model?.dispose();
   model = await loadGraphModel(new URL('model.json', base).href);
+  noiseLevel?.dispose();
+  noiseLevel = null;
+  const level = card.auto_strength?.level;
+  if (level) {
+    // Without it the page still works, on the hand-made estimate's calibration.
+    try {
+      noiseLevel = await NoiseLevel.load(new URL(level.model.endsWith('/') ? level.model : `${level.model}/`, base));
+    } catch (error) {
+      skipped.push(`learned noise level: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
   const start = performance.now();
   const side = 2 * contextPixels(card.halo, card.size_multiple) + card.size_multiple;
   const warm = tf.tidy(() => model!.execute(tf.zeros([1, side, side, 4])) as tf.Tensor);
@@ -181,9 +196,15 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   queue = queue.then(() => handle(event.data));
 };
 
+async function readLevel(request: Extract<WorkerRequest, { type: 'level' }>): Promise<void> {
+  const level = noiseLevel ? await noiseLevel.read(request.pixels, request.width, request.height) : null;
+  post({ type: 'level', id: request.id, level });
+}
+
 async function handle(request: WorkerRequest): Promise<void> {
   try {
     if (request.type === 'load') await load(request);
+    else if (request.type === 'level') await readLevel(request);
     else await denoise(request);
   } catch (error) {
     const id = request.type === 'load' ? undefined : request.id;

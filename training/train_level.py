@@ -1,0 +1,216 @@
+"""Train the learned noise level (training/noise_level.py) on the photo model's own noise.
+
+    python -m training.train_level --out models/noise-level --minutes 30 [--resume]
+
+Data: random crops of the training photos, each degraded by the camera-noise mix of
+training/camera_noise.py (as the photo model trains: realistic camera pipelines plus a
+share of simpler noises, 20 % gray); the label is that pair's true RMS, which is what the
+photo model is told in training. Validation: seeded camera-mix crops of CBSD68 (never
+the real pairs), scored as the error of the whole-crop level against the true RMS,
+beside the hand-made estimate (training/strength.py) on the same crops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import platform
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from training import camera_noise, card, data, noise_level
+from training.metrics import to_uint8
+from training.strength import estimate_noise
+
+log = logging.getLogger(__name__)
+
+
+class LevelSequence(keras.utils.PyDataset):
+    """Batches of (noisy crops, log(1 + true RMS)) from the photo model's noise mix."""
+
+    def __init__(self, pairs: data.NoisyPairSequence, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.pairs = pairs
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        inputs, _ = self.pairs[index]
+        return inputs[..., :3], np.log1p(inputs[:, 0, 0, 3:4] * np.float32(255))
+
+
+def validation_pairs(folder: Path, count: int, size: int) -> list[tuple[np.ndarray, float]]:
+    """(uint8 noisy crop, true RMS) for `count` centre crops, seeded per image and kind."""
+    out = []
+    for name, crop in data.validation_crops(folder, count, size, 2):
+        for kind in ("rgb", "gray"):
+            rng = np.random.default_rng(zlib.crc32(f"level|{name}|{kind}".encode()))
+            noisy, _, rms = camera_noise.realistic_pair(
+                crop.astype(np.float32) / 255, rng, gray=kind == "gray"
+            )
+            out.append((to_uint8(noisy), rms))
+    return out
+
+
+def level_errors(levels: list[float], truths: list[float]) -> dict[str, float]:
+    """How far levels are from the truth: mean |log ratio| and the share off by > 1.5x."""
+    ratio = np.abs(np.log((np.asarray(levels) + 1) / (np.asarray(truths) + 1)))
+    return {
+        "mean_abs_log_ratio": round(float(ratio.mean()), 4),
+        "share_off_by_1.5x": round(float((ratio > np.log(1.5)).mean()), 3),
+    }
+
+
+class ValidationLevel(keras.callbacks.Callback):
+    """Adds `val_level_error` (mean |log ratio| of whole-crop levels) to each epoch's logs."""
+
+    def __init__(self, model: keras.Model, pairs: list[tuple[np.ndarray, float]]) -> None:
+        super().__init__()
+        self.level_model = model
+        self.pairs = pairs
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        levels = [noise_level.photo_level(self.level_model, noisy) for noisy, _ in self.pairs]
+        errors = level_errors(levels, [rms for _, rms in self.pairs])
+        if logs is not None:
+            logs["val_level_error"] = errors["mean_abs_log_ratio"]
+        print(f" - val level: {errors}", flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m training.train_level", description=__doc__)
+    p.add_argument("--data", type=Path, nargs="+", default=list(data.DEFAULT_TRAIN_DIRS))
+    p.add_argument("--val", type=Path, default=data.DEFAULT_VAL_DIR)
+    p.add_argument("--val-count", type=int, default=24)
+    p.add_argument("--out", type=Path, default=Path("models/noise-level"))
+    p.add_argument("--workdir", type=Path, default=Path("runs/noise-level"))
+    p.add_argument("--minutes", type=float, default=30.0, help="stop after about this long")
+    p.add_argument("--epochs", type=int, default=1000, help="at most this many epochs")
+    p.add_argument("--steps-per-epoch", type=int, default=100)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--gray-fraction", type=float, default=0.2)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--resume", action="store_true", help="start from --out's weights")
+    return p.parse_args(argv)
+
+
+class TimeLimit(keras.callbacks.Callback):
+    """Stops training after the epoch that passes the time budget."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__()
+        self.deadline = time.perf_counter() + seconds
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if time.perf_counter() > self.deadline:
+            self.model.stop_training = True
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    keras.utils.set_random_seed(args.seed)
+    try:
+        images = data.load_images(args.data, min_size=noise_level.CROP)
+        val = validation_pairs(args.val, args.val_count, 2 * noise_level.CROP)
+    except data.NoImagesError as error:
+        raise SystemExit(f"error: {error}") from None
+    log.info("%d training images, %d validation crops", len(images), len(val))
+
+    model = noise_level.build(args.seed)
+    keras_file = args.out / card.KERAS_NAME
+    if args.resume and keras_file.is_file():
+        model.set_weights(keras.saving.load_model(keras_file).get_weights())
+        log.info("resumed from %s", keras_file)
+    steps = args.epochs * args.steps_per_epoch
+    model.compile(
+        optimizer=keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(args.lr, steps, alpha=0.05)
+        ),
+        loss=keras.losses.Huber(delta=0.5),
+    )
+    pairs = data.NoisyPairSequence(
+        images,
+        noise_level.CROP,
+        args.batch_size,
+        args.steps_per_epoch,
+        args.seed,
+        camera_noise.realistic_pair,
+        gray_fraction=args.gray_fraction,
+    )
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    best = args.workdir / "best.weights.h5"
+    start = time.perf_counter()
+    model.fit(
+        LevelSequence(pairs, workers=1),
+        epochs=args.epochs,
+        callbacks=[
+            ValidationLevel(model, val),
+            keras.callbacks.ModelCheckpoint(
+                best,
+                monitor="val_level_error",
+                mode="min",
+                save_best_only=True,
+                save_weights_only=True,
+            ),
+            keras.callbacks.CSVLogger(args.workdir / "history.csv", append=args.resume),
+            TimeLimit(args.minutes * 60),
+        ],
+        verbose=2,
+    )
+    wall = time.perf_counter() - start
+    model.load_weights(best)
+    args.out.mkdir(parents=True, exist_ok=True)
+    model.save(keras_file)
+
+    truths = [rms for _, rms in val]
+    learned = [noise_level.photo_level(model, noisy) for noisy, _ in val]
+    hand = [estimate_noise(noisy).auto for noisy, _ in val]
+    model_card = {
+        "name": args.out.name,
+        "kind": noise_level.KIND,
+        "version": time.strftime("%Y.%m.%d"),
+        "parameters": model.count_params(),
+        "macs_per_pixel": noise_level.macs_per_pixel(model),
+        "contract": {
+            "input": f"float32 [N,h,w,3]: crops of the photo, sRGB in [0,1], "
+            f"{noise_level.CROP}x{noise_level.CROP} (smaller for a smaller photo)",
+            "output": "float32 [N,1]: log(1 + RMS of the crop's noise on the 0-255 scale)",
+            "crops": f"a grid of at most {noise_level.GRID}x{noise_level.GRID} crops spread "
+            "evenly from edge to edge (training/noise_level.py crop_corners)",
+            "level": "sqrt(mean(expm1(output)^2)) over the crops: the photo's noise RMS",
+        },
+        "training": {
+            "data": [str(d) for d in args.data],
+            "noise_mix": camera_noise.DEFAULT_MIX,
+            "gray_fraction": args.gray_fraction,
+            "crop": noise_level.CROP,
+            "batch_size": args.batch_size,
+            "loss": "Huber(0.5) on log(1 + RMS)",
+            "resumed": bool(args.resume),
+            "wall_seconds_last_run": round(wall),
+            "machine": platform.machine(),
+            "command": "python -m training.train_level "
+            + " ".join(sys.argv[1:] if argv is None else argv),
+        },
+        "validation": {
+            "what": f"{len(val)} seeded camera-mix crops of {args.val.name} "
+            f"({2 * noise_level.CROP} px, colour and gray), level against the true RMS",
+            "learned": level_errors(learned, truths),
+            "hand_estimate": level_errors(hand, truths),
+        },
+    }
+    card.write_card(args.out, model_card)
+    log.info("saved %s: %s", keras_file, model_card["validation"])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
