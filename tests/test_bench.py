@@ -98,3 +98,32 @@ def test_the_load_check_runs_against_nginx_without_the_test_package() -> None:
         timeout=120,
     ).stdout
     assert "'tests'" not in imported and "'tests." not in imported
+
+
+def test_candidates_are_timed_in_litert_and_tabled(tmp_path: Path) -> None:
+    """bench/candidates.py: untrained designs as int8 .tflite in real Chromium (a tiny
+    input); the shipped design carries its trained PSNR, a new one none."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.candidates", "--only", "fast", "separable", "--side", "64",
+         "--reps", "2", "--out", str(tmp_path), "--cache", str(tmp_path / "cache")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    rows = {r["name"]: r for r in json.loads((tmp_path / "candidates.json").read_text())["rows"]}
+    fast_card = json.loads((ROOT / "models/fast/card.json").read_text())
+    assert rows["fast"]["macs_per_pixel"] == fast_card["macs_per_pixel"]
+    assert rows["fast"]["cbsd68_sigma25"] == fast_card["evaluation"]["CBSD68"]["25"]["psnr"]
+    assert rows["separable"]["cbsd68_sigma25"] is None
+    assert rows["separable"]["macs_per_pixel"] < rows["fast"]["macs_per_pixel"] / 2
+    assert all(len(r["ms"]) == 2 and r["ms_per_mp"] > 0 for r in rows.values())
+    table = (tmp_path / "candidates.md").read_text()
+    assert "| `separable` |" in table and "| 30.94 |" in table
+    assert (tmp_path / "candidates.png").stat().st_size > 10_000
+
+
+def test_candidates_refuse_a_side_off_the_grid(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.candidates", "--side", "100", "--out", str(tmp_path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0 and "not a multiple of 8" in result.stderr

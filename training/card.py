@@ -37,7 +37,12 @@ def macs_per_pixel(
 ) -> float:
     """Multiply-accumulates of all convolutions and dense layers, per input pixel."""
     probe_size = models.fixed_input_size(arch, options) or probe_size
-    model = models.build(arch, input_size=probe_size, options=options)
+    return model_macs_per_pixel(models.build(arch, input_size=probe_size, options=options))
+
+
+def model_macs_per_pixel(model: keras.Model) -> float:
+    """macs_per_pixel of a network built with a fixed square input size."""
+    probe_size = model.inputs[0].shape[1]
     total = 0
     for layer in model._flatten_layers(include_self=False):
         if isinstance(layer, keras.layers.Dense):
@@ -46,6 +51,11 @@ def macs_per_pixel(
             _, height, width, cin = layer.input.shape
             kh, kw = layer.kernel_size
             total += height * width * cin * layer.filters * kh * kw
+        elif isinstance(layer, keras.layers.SeparableConv2D):
+            _, height, width, cout = layer.output.shape
+            kh, kw = layer.kernel_size
+            cin = layer.input.shape[-1]
+            total += height * width * (kh * kw * cin + cin * cout)
         elif isinstance(layer, keras.layers.Conv2D):
             _, height, width, cout = layer.output.shape
             kh, kw = layer.kernel_size

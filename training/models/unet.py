@@ -17,10 +17,13 @@ from keras import layers
 
 @dataclass(frozen=True)
 class UNetConfig:
-    """Width per level (full resolution first) and residual blocks per level."""
+    """Width per level (full resolution first), residual blocks per level (0: the level
+    only carries the skip, as in a half-resolution design) and the block's convolutions:
+    'conv' (3x3) or 'separable' (depthwise 3x3 then pointwise 1x1)."""
 
     channels: tuple[int, ...]
     blocks: tuple[int, ...]
+    block: str = "conv"
 
     @property
     def size_multiple(self) -> int:
@@ -33,6 +36,10 @@ PRESETS: dict[str, UNetConfig] = {
     "default": UNetConfig(channels=(32, 64, 96, 128), blocks=(2, 2, 2, 2)),
     # <= 80 k multiply-accumulates per pixel, for phones.
     "fast": UNetConfig(channels=(24, 48, 96, 128), blocks=(1, 1, 1, 1)),
+    # Not trained yet: default's lower levels, nothing at full resolution but the head,
+    # the skip and the tail; 1.6x faster in LiteRT.js (docs/candidates.md). Its levels 1-3
+    # have default's layer names and shapes, so --init-from models/default starts them.
+    "half-res": UNetConfig(channels=(16, 64, 96, 128), blocks=(0, 2, 2, 2)),
 }
 
 
@@ -55,9 +62,17 @@ class TakeChannels(layers.Layer):
         return {**super().get_config(), "start": self.start, "stop": self.stop}
 
 
-def _residual_block(x: keras.KerasTensor, width: int, name: str) -> keras.KerasTensor:
-    y = layers.Conv2D(width, 3, padding="same", activation="relu", name=f"{name}_conv1")(x)
-    y = layers.Conv2D(width, 3, padding="same", name=f"{name}_conv2")(y)
+def _residual_block(
+    x: keras.KerasTensor, width: int, name: str, block: str = "conv"
+) -> keras.KerasTensor:
+    if block == "separable":
+        y = layers.SeparableConv2D(
+            width, 3, padding="same", activation="relu", name=f"{name}_conv1"
+        )(x)
+        y = layers.SeparableConv2D(width, 3, padding="same", name=f"{name}_conv2")(y)
+    else:
+        y = layers.Conv2D(width, 3, padding="same", activation="relu", name=f"{name}_conv1")(x)
+        y = layers.Conv2D(width, 3, padding="same", name=f"{name}_conv2")(y)
     return layers.Add(name=f"{name}_add")([x, y])
 
 
@@ -76,7 +91,7 @@ def build_unet(
     last = len(config.channels) - 1
     for level, (width, count) in enumerate(zip(config.channels, config.blocks, strict=True)):
         for i in range(count):
-            x = _residual_block(x, width, f"enc{level}_block{i}")
+            x = _residual_block(x, width, f"enc{level}_block{i}", config.block)
         if level < last:
             skips.append(x)
             x = layers.Conv2D(config.channels[level + 1], 2, strides=2, name=f"down{level}")(x)
@@ -86,7 +101,7 @@ def build_unet(
         x = layers.Conv2DTranspose(width, 2, strides=2, name=f"up{level}")(x)
         x = layers.Add(name=f"skip{level}")([x, skips[level]])
         for i in range(config.blocks[level]):
-            x = _residual_block(x, width, f"dec{level}_block{i}")
+            x = _residual_block(x, width, f"dec{level}_block{i}", config.block)
 
     noise = layers.Conv2D(3, 3, padding="same", name="tail", dtype="float32")(x)
     clean = layers.Subtract(name="residual", dtype="float32")([noisy_rgb, noise])
