@@ -9,6 +9,7 @@ folder and `fast` converted into it with --litert-tiles 64."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,8 @@ def test_the_page_picks_litert_and_matches_keras(session, litert_url: str, tmp_p
     assert f"litert-wasm ({cores} threads)" in page.inner_text("[data-testid=backend]")
     assert page.locator("[data-testid=notice]").count() == 0  # no fallback happened
     assert page.inner_text("[data-testid=error]") == ""
+    ran_on = page.get_attribute("[data-testid=time]", "data-ran-on")  # edge tiles: TF.js
+    assert ran_on == "" or re.fullmatch(r"\d+ of \d+ tiles ran on TF\.js WASM", ran_on), ran_on
     assert psnr_uint8(keras_fast(noisy), got) >= 45
     assert psnr_uint8(clean, got) > psnr_uint8(clean, noisy) + 5
     names = [r.url.rsplit("/", 1)[-1] for r in session.requests]
@@ -117,6 +120,9 @@ def test_a_photo_under_a_megapixel_stays_on_tfjs_at_full_precision(
     assert wait_until_ready(page) == "litert-wasm"
     download = denoise_through_ui(page, path, SIGMA)
     assert not any(r.url.endswith(small) for r in session.requests), small
+    ran_on = page.get_attribute("[data-testid=time]", "data-ran-on")
+    assert ran_on == "this photo ran on TF.js WASM"  # the label does not claim LiteRT.js
+    assert ran_on in page.inner_text("[data-testid=time]")
     got = np.asarray(Image.open(download.path()).convert("RGB"))
     assert psnr_uint8(clean, got) > psnr_uint8(clean, noisy) + 5
     assert session.console_errors == [], session.console_errors

@@ -34,6 +34,14 @@ function revoke(url: string | undefined): void {
   if (url) URL.revokeObjectURL(url);
 }
 
+/** On 'litert-wasm', where the tiles really ran: small photos and tiles no .tflite fits
+ * run on TF.js WASM underneath, and the label should not claim otherwise. */
+function ranOn(backend: string, out: { tiles: number; liteRtTiles: number }): string {
+  if (backend !== 'litert-wasm' || out.liteRtTiles === out.tiles) return '';
+  if (out.liteRtTiles === 0) return 'this photo ran on TF.js WASM';
+  return `${out.tiles - out.liteRtTiles} of ${out.tiles} tiles ran on TF.js WASM`;
+}
+
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
 
 export function App() {
@@ -239,7 +247,7 @@ export function App() {
       });
       resultImage.current = out.image;
       const encoded = await encodeResult(out.image, picture, outputFormat, quality, keepGps);
-      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma, tile: out.tileSize } });
+      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma, tile: out.tileSize, ranOn: ranOn(denoiser.backend, out) } });
     } catch (e) {
       if (e instanceof CancelledError) dispatch({ type: 'cancelled', run: id });
       else dispatch({ type: 'failed', run: id, message: `Denoising failed: ${(e as Error).message}` });
@@ -383,8 +391,8 @@ export function App() {
               : ''}
         </span>{' '}
         {result && (
-          <span data-testid="time" data-tensors={result.tensors} data-baseline={denoiser?.baselineTensors}>
-            {(result.ms / 1000).toFixed(1)} s
+          <span data-testid="time" data-tensors={result.tensors} data-baseline={denoiser?.baselineTensors} data-ran-on={result.ranOn}>
+            {(result.ms / 1000).toFixed(1)} s{result.ranOn && ` (${result.ranOn})`}
           </span>
         )}
       </p>

@@ -40,6 +40,10 @@ export interface DenoiseResult {
   peakBytes: number | null;
   /** Tile side the engine used: the one asked for, or its default for this backend and device. */
   tileSize: number;
+  /** Tiles run, and how many LiteRT.js ran: on 'litert-wasm' a photo under a megapixel,
+   * or tiles no .tflite fits, run on TF.js WASM underneath. */
+  tiles: number;
+  liteRtTiles: number;
 }
 
 export class CancelledError extends Error {
@@ -140,7 +144,7 @@ export class Denoiser {
       const accept = (reply: WorkerReply) => {
         if (reply.type !== 'result') return;
         const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
-        resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize });
+        resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize, tiles: reply.tiles, liteRtTiles: reply.liteRtTiles });
       };
       this.pending.set(id, { accept, reject, onProgress: options.onProgress, send });
       options.signal?.addEventListener('abort', () => this.cancel(id), { once: true });

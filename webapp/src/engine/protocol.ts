@@ -111,6 +111,9 @@ export type WorkerReply =
       peakBytes: number | null;
       /** Tile side used (the request's, or the backend's default for this device). */
       tileSize: number;
+      /** Tiles run, and how many of them LiteRT.js ran (the others: TF.js). */
+      tiles: number;
+      liteRtTiles: number;
     }
   /** null: the model names no learned level, or it could not load (see `skipped`). */
   | { type: 'level'; id: number; level: number | null }

@@ -31,6 +31,8 @@ let peakBytes: number | null = null;
 let liteRt: LiteRtTiles | null = null;
 /** The .tflite for the image being denoised (its tile size), or null. */
 let imageFile: LiteRtFile | null = null;
+/** Tiles of the current image that LiteRT.js ran (the rest ran on TF.js). */
+let liteRtTilesRun = 0;
 /** The learned noise level the card names, loaded with the model (so that its tensors
  * are part of the baseline the leak checks compare against). */
 let noiseLevel: NoiseLevel | null = null;
@@ -121,7 +123,9 @@ async function runTileWithFallback(id: number, input: Float32Array, h: number, w
       if (file && fitsLiteRt(file.input, h, w)) {
         const failAfter = loadRequest?.failLiteRtAfterTiles;
         if (failAfter !== undefined && tilesDone >= failAfter) throw new Error('test hook: LiteRT.js failed');
-        return await liteRt!.run(file, input, h, w);
+        const out = await liteRt!.run(file, input, h, w);
+        liteRtTilesRun++;
+        return out;
       }
       const run = (): Promise<Float32Array> => runGraph(loaded, input, h, w);
       let values: Float32Array;
@@ -157,6 +161,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   const start = performance.now();
   peakBytes = null;
   let tilesDone = 0;
+  liteRtTilesRun = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
   let tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory()), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
@@ -176,7 +181,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   });
   if (out === null) throw new Error('the tiled run stopped');
   post(
-    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes, tileSize },
+    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes, tileSize, tiles: tilesDone, liteRtTiles: liteRtTilesRun },
     [out.buffer],
   );
 }
