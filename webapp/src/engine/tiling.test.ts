@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextPixels, defaultTileSize, mirror, planTiles, textureTileLimit } from './tiling';
+import { contextPixels, defaultTileSize, isMobile, mirror, planTiles, textureTileLimit } from './tiling';
 
 function coverage(width: number, height: number, tileSize: number) {
   const seen = new Uint8Array(width * height);
@@ -79,8 +79,20 @@ describe('defaultTileSize', () => {
     expect(defaultTileSize('wasm', undefined)).toBe(512);
   });
 
-  it('gives LiteRT.js the tiles TF.js WASM would take (the converter writes .tflite files for them)', () => {
-    for (const memory of [undefined, 4, 8]) expect(defaultTileSize('litert-wasm', memory)).toBe(defaultTileSize('wasm', memory));
+  it('gives LiteRT.js the tiles TF.js WASM would take where the memory is known', () => {
+    for (const memory of [4, 8]) expect(defaultTileSize('litert-wasm', memory)).toBe(defaultTileSize('wasm', memory));
+  });
+
+  it('gives LiteRT.js big tiles where the memory is unknown, unless on a phone', () => {
+    expect(defaultTileSize('litert-wasm', undefined)).toBe(1024);
+    expect(defaultTileSize('litert-wasm', undefined, true)).toBe(512);
+    expect(defaultTileSize('wasm', undefined, false)).toBe(512); // TF.js holds ~3x more
+  });
+
+  it('tells phones by their user agent', () => {
+    expect(isMobile('Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0')).toBe(true);
+    expect(isMobile('Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15')).toBe(true);
+    expect(isMobile('Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0')).toBe(false);
   });
 
   it('keeps GPU tiles big and CPU tiles small whatever the memory', () => {

@@ -87,11 +87,19 @@ export const BIG_TILE_MEMORY_GB = 8;
  * (`fast`) faster than 512 at 12 MP (docs/benchmarks.md), since less of each tile is
  * context overlap, but held about 3x the tensor memory (632 instead of 221 MB for
  * `default`): they are taken only where `navigator.deviceMemory` reports at least 8 GB
- * (a coarse, rounded value); phones, and browsers that do not say, keep 512. The pure-JS
- * CPU backend is the last resort and slow: small tiles keep progress and cancel lively.
+ * (a coarse, rounded value); phones, and browsers that do not say, keep 512. LiteRT.js
+ * holds far less (its int8 1024-px tiles grew the tab by under 0.5 GB at 12 MP, TF.js's
+ * by ~1.3 GB), so where the browser does not say (Firefox) it takes 1024 px unless the
+ * browser is a phone's (`mobile`, from the user agent: the only hint left there).
+ * The pure-JS CPU backend is the last resort and slow: small tiles keep progress and
+ * cancel lively.
  */
-export function defaultTileSize(backend: BackendName, deviceMemoryGb: number | undefined): number {
+export function defaultTileSize(backend: BackendName, deviceMemoryGb: number | undefined, mobile = false): number {
   if (backend === 'webgpu' || backend === 'webgl') return 1024;
+  if (backend === 'litert-wasm' && deviceMemoryGb === undefined) return mobile ? 512 : 1024;
   if (onWasm(backend)) return (deviceMemoryGb ?? 0) >= BIG_TILE_MEMORY_GB ? 1024 : 512;
   return 256;
 }
+
+/** A phone's or tablet's browser, by its user agent (Firefox reports no deviceMemory). */
+export const isMobile = (userAgent: string): boolean => /Android|Mobi|iPhone|iPad/.test(userAgent);

@@ -14,7 +14,7 @@ import { NoiseLevel } from './level';
 import { fitsLiteRt, liteRtBase, liteRtFileFor, liteRtPlan, LiteRtTiles, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
 import { denoiseTiled } from './tiled';
-import { contextPixels, defaultTileSize, textureTileLimit } from './tiling';
+import { contextPixels, defaultTileSize, isMobile, textureTileLimit } from './tiling';
 
 let model: GraphModel | null = null;
 let card: ModelCard | null = null;
@@ -98,7 +98,7 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
     // leaves for TF.js WASM before the first image.
     try {
       liteRt = new LiteRtTiles(await startLiteRt(liteRtBase(request.wasmBase)), base, threads);
-      const file = liteRtFileFor(card, defaultTileSize(backend, deviceMemory()), contextPixels(card.halo, card.size_multiple));
+      const file = liteRtFileFor(card, defaultTileSize(backend, deviceMemory(), isMobile(navigator.userAgent)), contextPixels(card.halo, card.size_multiple));
       if (file) await liteRt.warmUp(file);
     } catch {
       return startOn(request, backend);
@@ -163,7 +163,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   let tilesDone = 0;
   liteRtTilesRun = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
-  let tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory()), tileLimit);
+  let tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory(), isMobile(navigator.userAgent)), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
   const context = contextPixels(geometry.halo, geometry.size_multiple);
   imageFile = null;
