@@ -334,7 +334,13 @@ def denoise_in_page(engine: Engine, path: Path) -> tuple[str, np.ndarray]:
     """Choose `path`, denoise at the page's strength, read the download link's file name
     and the result's RGBA pixels."""
     choose(engine, path)
-    wait_for(engine, "document.querySelector('[data-testid=phase]')?.dataset.phase === 'ready'")
+    # Ready, and the auto strength known: with `photo`, camera-like noise waits a moment
+    # for the learned noise level, and a WebDriver click on a disabled button is lost.
+    wait_for(
+        engine,
+        "document.querySelector('[data-testid=phase]')?.dataset.phase === 'ready'"
+        " && !document.querySelector('[data-testid=denoise]').disabled",
+    )
     engine.click("[data-testid=denoise]")
     wait_for(engine, "!!document.querySelector('[data-testid=download]')")
     link = "document.querySelector('[data-testid=download]')"
