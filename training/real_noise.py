@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,12 @@ from PIL import Image, UnidentifiedImageError
 from training import data
 from training.inference import denoise_rgb
 from training.metrics import psnr_uint8, to_uint8
-from training.strength import Estimate, calibrated, estimate_noise, strength_for
+from training.strength import (
+    Estimate,
+    calibrated,
+    estimate_with_level,
+    strength_for,
+)
 
 log = logging.getLogger(__name__)
 SHARED_REAL = data.DEFAULT_VAL_DIR.parents[1] / "real"
@@ -153,12 +158,7 @@ def level_model_for(model_dir: Path, model_card: dict[str, Any]) -> Any:  # noqa
 def estimates_of(pairs: list[Pair], level_model: Any = None) -> list[Estimate]:  # noqa: ANN401
     """The page's estimate of each pair's noisy photo, with the learned level when a
     level model is given."""
-    from training.noise_level import photo_level
-
-    return [
-        replace(e, level=photo_level(level_model, p.noisy)) if level_model is not None else e
-        for p, e in ((p, estimate_noise(p.noisy)) for p in pairs)
-    ]
+    return [estimate_with_level(p.noisy, level_model) for p in pairs]
 
 
 def fit_calibration(

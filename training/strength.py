@@ -114,12 +114,19 @@ def strength_for(estimate: Estimate, model_card: dict[str, Any]) -> int:
     return calibrated(estimate, model_card.get("auto_strength"), top)
 
 
+def estimate_with_level(rgb: np.ndarray, level_model: Any = None) -> Estimate:  # noqa: ANN401
+    """The page's estimate, with the learned level read by `level_model` when one is given
+    (a calibration without a level fit ignores it)."""
+    estimate = estimate_noise(rgb)
+    if level_model is None:
+        return estimate
+    from training.noise_level import photo_level
+
+    return replace(estimate, level=photo_level(level_model, rgb))
+
+
 def auto_strength(rgb: np.ndarray, model_card: dict[str, Any], level_model: Any = None) -> int:  # noqa: ANN401
     """What the page's auto strength is for this image and model; `level_model`: the
     Keras estimator the card's calibration names, when it names one."""
-    estimate = estimate_noise(rgb)
-    if level_model is not None and (model_card.get("auto_strength") or {}).get("level"):
-        from training.noise_level import photo_level
-
-        estimate = replace(estimate, level=photo_level(level_model, rgb))
-    return strength_for(estimate, model_card)
+    uses_level = (model_card.get("auto_strength") or {}).get("level")
+    return strength_for(estimate_with_level(rgb, level_model if uses_level else None), model_card)

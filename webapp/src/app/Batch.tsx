@@ -3,7 +3,6 @@ import { useEffect, useRef, type Dispatch } from 'react';
 import { zipSync } from 'fflate';
 import { CancelledError, type Denoiser } from '../engine/client';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY } from '../engine/image';
-import { autoStrength, estimateSigma, needsLevel } from '../engine/sigma';
 import { nextJob, uniqueNames, type BatchAction, type Job } from './batch';
 import { encodeResult } from './output';
 
@@ -28,10 +27,8 @@ function useRunner(denoiser: Denoiser | null, jobs: Job[], dispatch: Dispatch<Ba
       try {
         const image = await decodeImage(job.file);
         if (controller.signal.aborted) return;
-        const estimate = estimateSigma(image.data, image.width, image.height);
-        const level = needsLevel(estimate, denoiser.card) ? await denoiser.level(image).catch(() => null) : null;
+        const sigma = await denoiser.autoStrength(image);
         if (controller.signal.aborted) return;
-        const sigma = autoStrength({ ...estimate, level }, denoiser.card);
         dispatch({ type: 'start', id: job.id, sigma });
         const out = await denoiser.denoise(image, {
           sigma,

@@ -3,6 +3,7 @@
  * protocol into promises, progress callbacks and AbortSignal cancellation.
  */
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
+import { autoStrength, estimateSigma, needsLevel } from './sigma';
 import workerUrl from './worker.ts?worker&url';
 
 /**
@@ -173,6 +174,15 @@ export class Denoiser {
       this.pending.set(id, { accept, reject, send });
       if (!this.restarting) send();
     });
+  }
+
+  /** This model's auto strength for an image, as the page starts at it: the noise
+   * estimate, and the learned level where the card uses one (the hand-made fit if it
+   * cannot be read). For callers that need no intermediate state (queue, widget). */
+  async autoStrength(image: ImageData): Promise<number> {
+    const estimate = estimateSigma(image.data, image.width, image.height);
+    const level = needsLevel(estimate, this.card) ? await this.level(image).catch(() => null) : null;
+    return autoStrength({ ...estimate, level }, this.card);
   }
 
   dispose(): void {

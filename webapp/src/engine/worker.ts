@@ -37,6 +37,8 @@ let liteRtTilesRun = 0;
  * are part of the baseline the leak checks compare against). */
 let noiseLevel: NoiseLevel | null = null;
 const deviceMemory = (): number | undefined => (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+/** The tile side when the caller names none, for this backend and device. */
+const defaultTile = (): number => defaultTileSize(backend, deviceMemory(), isMobile(navigator.userAgent));
 
 const post = (reply: WorkerReply, transfer: Transferable[] = []): void =>
   (self as unknown as Worker).postMessage(reply, transfer);
@@ -98,7 +100,7 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
     // leaves for TF.js WASM before the first image.
     try {
       liteRt = new LiteRtTiles(await startLiteRt(liteRtBase(request.wasmBase)), base, threads);
-      const file = liteRtFileFor(card, defaultTileSize(backend, deviceMemory(), isMobile(navigator.userAgent)), contextPixels(card.halo, card.size_multiple));
+      const file = liteRtFileFor(card, defaultTile(), contextPixels(card.halo, card.size_multiple));
       if (file) await liteRt.warmUp(file);
     } catch {
       return startOn(request, backend);
@@ -163,7 +165,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   let tilesDone = 0;
   liteRtTilesRun = 0;
   const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
-  let tileSize = Math.min(request.tileSize ?? defaultTileSize(backend, deviceMemory(), isMobile(navigator.userAgent)), tileLimit);
+  let tileSize = Math.min(request.tileSize ?? defaultTile(), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
   const context = contextPixels(geometry.halo, geometry.size_multiple);
   imageFile = null;

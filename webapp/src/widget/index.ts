@@ -12,7 +12,6 @@
 import { Denoiser } from '../engine/client';
 import { decodeImage, encodePng } from '../engine/image';
 import { backendLabel, type BackendName } from '../engine/protocol';
-import { autoStrength, estimateSigma, needsLevel } from '../engine/sigma';
 
 const APP_ROOT = new URL('../', import.meta.url);
 
@@ -100,13 +99,6 @@ async function pixelsOf(image: Blob | ImageBitmap): Promise<ImageData> {
   return context.getImageData(0, 0, image.width, image.height);
 }
 
-/** The page's auto strength: the estimate, and the learned level where the card uses one. */
-async function autoFor(engine: Denoiser, pixels: ImageData): Promise<number> {
-  const estimate = estimateSigma(pixels.data, pixels.width, pixels.height);
-  const level = needsLevel(estimate, engine.card) ? await engine.level(pixels).catch(() => null) : null;
-  return autoStrength({ ...estimate, level }, engine.card);
-}
-
 export async function createDenoiser(options: CreateOptions = {}): Promise<WidgetDenoiser> {
   const engine = await engineFor(options);
   return {
@@ -119,7 +111,7 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
     async denoise(image, opts = {}) {
       const pixels = await pixelsOf(image);
       const strength = opts.strength ?? 'auto';
-      const sigma = strength === 'auto' ? await autoFor(engine, pixels) : strength;
+      const sigma = strength === 'auto' ? await engine.autoStrength(pixels) : strength;
       const result = await engine.denoise(pixels, {
         sigma,
         tileSize: opts.tileSize,
