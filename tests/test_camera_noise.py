@@ -100,6 +100,19 @@ def test_clean_round_trip_stays_within_one_level() -> None:
         assert np.abs(target - clean).max() < 1 / 255
 
 
+def test_without_noise_the_input_is_its_target() -> None:
+    """Demosaicing, ISP smoothing and sharpening shape the noise, never the picture: a
+    noise-free shot of a textured scene is within a level of its target (the input
+    used to be 30 dB from it, and the model learnt to re-sharpen)."""
+    rng = np.random.default_rng(14)
+    clean = rng.uniform(0, 1, (64, 64, 3)).astype(np.float32)
+    camera = quiet_camera(rng, shot=1e-9, read=1e-14, luma_blur=1.0, chroma_blur=2.0, sharpen=1.0)
+    noisy, target = cn.camera_noise(clean, rng, camera)
+    assert np.abs(noisy - target).max() < 1 / 255
+    noisy, target = cn.camera_noise(clean, rng, dataclasses.replace(camera, shot=1e-3))
+    assert np.abs(noisy - target).std() > 2 / 255
+
+
 def test_darkened_scenes_darken_the_target_too() -> None:
     rng = np.random.default_rng(6)
     clean = np.full((32, 32, 3), 0.6, np.float32)
