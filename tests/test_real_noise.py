@@ -204,3 +204,25 @@ def test_notes_below_the_marker_survive_a_new_table() -> None:
         new == "# Real camera noise\nnew table\n\n" + real_noise.NOTES_MARKER + "\n## Notes\nkept\n"
     )
     assert real_noise.with_notes("fresh\n", "no marker here") == "fresh\n"
+
+
+def test_estimates_read_each_photo_once_per_level_model(
+    pair_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keras
+
+    loads = []
+    real_load = keras.saving.load_model
+    monkeypatch.setattr(
+        keras.saving, "load_model", lambda path: loads.append(path) or real_load(path)
+    )
+    pairs = real_noise.read_pairs(pair_folder).pairs
+    cache = real_noise.EstimateCache()
+    level_dir = ROOT / "models/noise-level"
+    with_level = cache.of(pairs, level_dir)
+    assert all(e.level is not None for e in with_level)
+    assert cache.of(pairs[:1], ROOT / "models/../models/noise-level") == with_level[:1]
+    assert len(loads) == 1  # the second call found every photo read
+    hand_made = cache.of(pairs)
+    assert all(e.level is None for e in hand_made) and len(loads) == 1
+    assert [e.auto for e in hand_made] == [e.auto for e in with_level]

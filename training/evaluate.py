@@ -274,17 +274,12 @@ def calibrate(
     model_card: dict[str, Any],
     sets: list[real_noise.PairSet],
     curves: dict[str, np.ndarray],
+    cache: real_noise.EstimateCache,
 ) -> None:
     """Fit the card's auto strength on the pairs and write it into card.json; with
     --level-model also from the learned level, which the card then names if it fits the
     pairs at least as well as the hand-made estimate."""
-    import keras
-
-    level_model = (
-        keras.saving.load_model(args.level_model / card.KERAS_NAME) if args.level_model else None
-    )
-    pairs = [p for s in sets for p in s.pairs]
-    estimates = real_noise.estimates_of(pairs, level_model)
+    estimates = cache.of([p for s in sets for p in s.pairs], args.level_model)
     all_curves = np.concatenate([curves[s.label] for s in sets])
     fitted = real_noise.fit_calibration(all_curves, estimates, tuple(args.strengths))
     model_card["auto_strength"] = {
@@ -292,7 +287,7 @@ def calibrate(
         "estimate": "max(fine, coarse) of webapp/src/engine/sigma.ts (training/strength.py)",
         "fitted_on": [s.label for s in sets],
     }
-    if level_model is not None:
+    if args.level_model is not None:
         from_level = real_noise.fit_calibration(
             all_curves, estimates, tuple(args.strengths), from_level=True
         )
@@ -337,6 +332,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
     results: dict[str, Any] = {"noisy": {s.label: real_noise.noisy_mean(s) for s in sets}}
     picture_rows = []
     strengths = tuple(args.strengths)
+    estimates = real_noise.EstimateCache()
     for folder in args.models:
         model = keras.saving.load_model(folder / card.KERAS_NAME)
         model_card = card.read_card(folder)
@@ -346,8 +342,8 @@ def evaluate_real(args: argparse.Namespace) -> int:
             for s in sets
         }
         if args.calibrate:
-            calibrate(args, folder, model_card, sets, curves)
-        level_model = real_noise.level_model_for(folder, model_card)
+            calibrate(args, folder, model_card, sets, curves, estimates)
+        level_dir = real_noise.level_dir_for(folder, model_card)
         scores = {
             s.label: real_noise.score_model(
                 model,
@@ -355,7 +351,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 s,
                 curves[s.label],
                 strengths,
-                real_noise.estimates_of(s.pairs, level_model),
+                estimates.of(s.pairs, level_dir),
             )
             for s in sets
         }

@@ -144,21 +144,39 @@ def model_digest(model_dir: Path) -> str:
     return hashlib.sha1((model_dir / "model.keras").read_bytes()).hexdigest()[:16]
 
 
-def level_model_for(model_dir: Path, model_card: dict[str, Any]) -> Any:  # noqa: ANN401
-    """The learned noise level the card's calibration names (its folder relative to the
-    model's), loaded; None when the card names none."""
+def level_dir_for(model_dir: Path, model_card: dict[str, Any]) -> Path | None:
+    """The folder of the learned noise level the card's calibration names (relative to
+    the model's folder in the card); None when the card names none."""
     level = (model_card.get("auto_strength") or {}).get("level")
-    if not level:
-        return None
-    import keras
-
-    return keras.saving.load_model((model_dir / level["model"]) / "model.keras")
+    return (model_dir / level["model"]) if level else None
 
 
 def estimates_of(pairs: list[Pair], level_model: Any = None) -> list[Estimate]:  # noqa: ANN401
     """The page's estimate of each pair's noisy photo, with the learned level when a
     level model is given."""
     return [estimate_with_level(p.noisy, level_model) for p in pairs]
+
+
+class EstimateCache:
+    """Each pair's estimate, read once per level model (or none) for a whole run: an
+    evaluation of three models that calibrates them used to load and run the level
+    model six times over the same photos."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[Path | None, int], Estimate] = {}
+
+    def of(self, pairs: list[Pair], level_dir: Path | None = None) -> list[Estimate]:
+        key = level_dir.resolve() if level_dir else None
+        missing = [p for p in pairs if (key, id(p)) not in self._known]
+        if missing:
+            level_model = None
+            if key is not None:
+                import keras
+
+                level_model = keras.saving.load_model(key / "model.keras")
+            for pair, estimate in zip(missing, estimates_of(missing, level_model), strict=True):
+                self._known[key, id(pair)] = estimate
+        return [self._known[key, id(p)] for p in pairs]
 
 
 def fit_calibration(
