@@ -130,27 +130,17 @@ export class Denoiser {
   }
 
   denoise(image: ImageData, options: DenoiseOptions): Promise<DenoiseResult> {
-    const id = this.nextId++;
-    if (options.signal?.aborted) return Promise.reject(new CancelledError());
-    if (this.broken) return Promise.reject(new Error(this.broken));
-    if (this.disposed) return Promise.reject(new Error('The denoiser was closed'));
-    return new Promise((resolve, reject) => {
-      const send = () => {
-        const pixels = new Uint8ClampedArray(image.data); // a copy: the caller keeps its image
-        this.worker.postMessage(
-          { type: 'denoise', id, width: image.width, height: image.height, pixels, sigma: options.sigma, tileSize: options.tileSize, halo: options.halo } satisfies WorkerRequest,
-          [pixels.buffer],
-        );
-      };
-      const accept = (reply: WorkerReply) => {
-        if (reply.type !== 'result') return;
-        const image = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
-        resolve({ image, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize, tiles: reply.tiles, liteRtTiles: reply.liteRtTiles });
-      };
-      this.pending.set(id, { accept, reject, onProgress: options.onProgress, send });
-      options.signal?.addEventListener('abort', () => this.cancel(id), { once: true });
-      if (!this.restarting) send();
-    });
+    const { width, height } = image;
+    return this.submit(
+      image,
+      (id, pixels) => ({ type: 'denoise', id, width, height, pixels, sigma: options.sigma, tileSize: options.tileSize, halo: options.halo }),
+      (reply) => {
+        if (reply.type !== 'result') return undefined;
+        const result = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
+        return { image: result, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize, tiles: reply.tiles, liteRtTiles: reply.liteRtTiles };
+      },
+      options,
+    );
   }
 
   /**
@@ -160,20 +150,12 @@ export class Denoiser {
    */
   level(image: ImageData): Promise<number | null> {
     if (!this.card.auto_strength?.level) return Promise.resolve(null);
-    const id = this.nextId++;
-    if (this.broken) return Promise.reject(new Error(this.broken));
-    if (this.disposed) return Promise.reject(new Error('The denoiser was closed'));
-    return new Promise((resolve, reject) => {
-      const send = () => {
-        const pixels = new Uint8ClampedArray(image.data);
-        this.worker.postMessage({ type: 'level', id, width: image.width, height: image.height, pixels } satisfies WorkerRequest, [pixels.buffer]);
-      };
-      const accept = (reply: WorkerReply) => {
-        if (reply.type === 'level') resolve(reply.level);
-      };
-      this.pending.set(id, { accept, reject, send });
-      if (!this.restarting) send();
-    });
+    const { width, height } = image;
+    return this.submit(
+      image,
+      (id, pixels) => ({ type: 'level', id, width, height, pixels }),
+      (reply) => (reply.type === 'level' ? reply.level : undefined),
+    );
   }
 
   /** This model's auto strength for an image, as the page starts at it: the noise
@@ -189,6 +171,37 @@ export class Denoiser {
     this.disposed = true;
     this.worker.terminate();
     this.failAll('The denoiser was closed');
+  }
+
+  /**
+   * The one path for a job that carries an image: it gets an id, is posted now (or, while
+   * a new worker loads, once it is ready, and again after a restart), reports progress,
+   * can be cancelled, and settles with what `settle` makes of its final reply.
+   */
+  private submit<T>(
+    image: ImageData,
+    request: (id: number, pixels: Uint8ClampedArray) => WorkerRequest,
+    settle: (reply: WorkerReply) => T | undefined,
+    options: Pick<DenoiseOptions, 'onProgress' | 'signal'> = {},
+  ): Promise<T> {
+    if (options.signal?.aborted) return Promise.reject(new CancelledError());
+    if (this.broken) return Promise.reject(new Error(this.broken));
+    if (this.disposed) return Promise.reject(new Error('The denoiser was closed'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const send = () => {
+        const pixels = new Uint8ClampedArray(image.data); // a copy: the caller keeps its image
+        this.worker.postMessage(request(id, pixels), [pixels.buffer]);
+      };
+      const accept = (reply: WorkerReply) => {
+        const value = settle(reply);
+        if (value === undefined) reject(new Error(`The worker answered a ${reply.type} message to this request`));
+        else resolve(value);
+      };
+      this.pending.set(id, { accept, reject, onProgress: options.onProgress, send });
+      options.signal?.addEventListener('abort', () => this.cancel(id), { once: true });
+      if (!this.restarting) send();
+    });
   }
 
   private attach(worker: Worker): void {
