@@ -34,6 +34,11 @@ from training.noise import seeded_gaussian_noise
 log = logging.getLogger("training.evaluate")
 SHARED_VAL = data.DEFAULT_VAL_DIR.parent
 STANDARD_SETS = {"CBSD68": "rgb", "BSD68": "gray", "Set12": "gray"}
+# A card names the learned level when its fit on the real pairs is this close to the
+# hand-made estimate's, or better. The pairs are DSLR shots at RMS 2-8, where the two
+# differ by hundredths of a dB; beyond them the level reads far better (docs/real-noise.md:
+# +0.4 dB on 48 synthetic camera crops, near-clean ones much less smoothed).
+LEVEL_TOLERANCE_DB = 0.1
 
 
 @dataclass
@@ -278,7 +283,7 @@ def calibrate(
 ) -> None:
     """Fit the card's auto strength on the pairs and write it into card.json; with
     --level-model also from the learned level, which the card then names if it fits the
-    pairs at least as well as the hand-made estimate."""
+    pairs nearly as well as the hand-made estimate (LEVEL_TOLERANCE_DB) or better."""
     estimates = cache.of([p for s in sets for p in s.pairs], args.level_model)
     all_curves = np.concatenate([curves[s.label] for s in sets])
     fitted = real_noise.fit_calibration(all_curves, estimates, tuple(args.strengths))
@@ -291,7 +296,7 @@ def calibrate(
         from_level = real_noise.fit_calibration(
             all_curves, estimates, tuple(args.strengths), from_level=True
         )
-        if from_level["fitted_mean_psnr"] >= fitted["fitted_mean_psnr"]:
+        if from_level["fitted_mean_psnr"] >= fitted["fitted_mean_psnr"] - LEVEL_TOLERANCE_DB:
             model_card["auto_strength"]["level"] = {
                 "model": os.path.relpath(args.level_model, folder),
                 **from_level,
