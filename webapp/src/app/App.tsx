@@ -369,7 +369,13 @@ export function App() {
       </section>
 
       <p className="status" data-testid="phase" data-phase={state.phase}>
-        <progress data-testid="progress" max={progress.total || 1} value={progress.done} aria-label="Progress" />{' '}
+        <progress
+          data-testid="progress"
+          className={running ? undefined : 'idle'}
+          max={progress.total || 1}
+          value={progress.done}
+          aria-label="Progress"
+        />{' '}
         {state.phase === 'running' && progress.total > 0 && (
           <span data-testid="eta">
             {progress.done}/{progress.total} tiles, about {Math.ceil(progress.etaMs / 1000)} s left{' '}
@@ -387,7 +393,7 @@ export function App() {
           {engine === 'loading'
             ? 'Loading the model and warming up…'
             : denoiser
-              ? `Running on ${backendLabel(denoiser.backend, denoiser.threads)}`
+              ? `${running ? 'Running' : 'Runs'} on ${backendLabel(denoiser.backend, denoiser.threads)}`
               : ''}
         </span>{' '}
         {result && (
