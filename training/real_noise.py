@@ -41,7 +41,7 @@ STRENGTHS = (0.0, 3.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 25.0, 30.0)
 GAINS = np.round(np.arange(0.5, 4.01, 0.05), 2)
 # From the learned level, no gain below 1: the level reads the noise RMS that the photo
 # model was trained to be told, and the real pairs (RMS 2-8) cannot see what a smaller
-# gain does to heavy noise. Fitted freely, `photo` took 0.5 + 5.5 (0.03 dB better on the
+# gain does to heavy noise. Fitted freely, `photo` took 0.5 + 5.5 (0.05 dB better on the
 # pairs), which under-reads phone-like noise (RMS 10-31 on synthetic crops) by up to 2x.
 LEVEL_GAINS = GAINS[GAINS >= 1.0]
 OFFSETS = np.arange(-4.0, 6.01, 0.5)
