@@ -4,6 +4,7 @@ real denoise through the UI compared with the Keras model on the same input."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -309,6 +310,22 @@ def test_compare_view_zooms_and_wipes(session, server_url: str, tmp_path: Path) 
     after = page.locator(".compare-after")
     page.locator("[data-testid=compare]").fill("80")
     assert "80%" in after.evaluate("e => e.style.clipPath")
+    # The divider on the picture: dragged by the pointer, moved by the keyboard.
+    page.locator("[data-testid=divider]").scroll_into_view_if_needed()
+    stack = page.locator(".compare-stack").bounding_box()
+    handle = page.locator("[data-testid=divider]").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, stack["y"] + stack["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(stack["x"] + 0.25 * stack["width"], stack["y"] + stack["height"] / 2, steps=5)
+    page.mouse.up()
+    dragged = float(page.locator("[data-testid=divider]").get_attribute("aria-valuenow"))
+    assert abs(dragged - 25) <= 2
+    clip = after.evaluate("e => e.style.clipPath")  # inset(0px 0px 0px 25.3%)
+    assert abs(float(re.findall(r"([\d.]+)%", clip)[-1]) - 25) <= 2
+    page.locator("[data-testid=divider]").press("End")
+    assert "100%" in after.evaluate("e => e.style.clipPath")
+    page.locator("[data-testid=divider]").press("ArrowLeft")
+    assert page.locator("[data-testid=divider]").get_attribute("aria-valuenow") == "98"
     page.select_option("[data-testid=zoom]", "2")
     width = page.locator(".compare-stack").evaluate("e => e.getBoundingClientRect().width")
     assert width == 2 * noisy.shape[1]

@@ -1,6 +1,8 @@
-/** Before/after view: a slider wipes between the two, zoom to fit / 100 % / 200 %, pan by
- * scrolling; a click names the image point under it (the preview follows). */
-import { useState, type MouseEvent } from 'react';
+/** Before/after view: a divider on the picture wipes between the two (drag it, or focus it
+ * and use the arrow keys; the range above does the same), zoom to fit / 100 % / 200 %, pan
+ * by scrolling; a click elsewhere names the image point under it (the preview follows). */
+import { useRef, useState, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import { clampPercent, keyedSplit } from './wipe';
 
 type Zoom = 'fit' | '1' | '2';
 
@@ -14,11 +16,26 @@ interface CompareProps {
 
 export function Compare({ before, after, width, height, onPick }: CompareProps) {
   const [split, setSplit] = useState(50);
+  const stack = useRef<HTMLDivElement>(null);
+  const dragging = useRef(false);
   // Small images at 100 % (every pixel as it is); large ones fitted to the page.
   const [zoom, setZoom] = useState<Zoom>(() => (width <= Math.min(window.innerWidth - 32, 1152) ? '1' : 'fit'));
   const pick = (event: MouseEvent<HTMLDivElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     onPick?.(((event.clientX - box.left) / box.width) * width, ((event.clientY - box.top) / box.height) * height);
+  };
+  const dragTo = (event: PointerEvent<HTMLDivElement>) => {
+    const box = stack.current?.getBoundingClientRect();
+    if (box && dragging.current) {
+      setSplit(clampPercent(((event.clientX - box.left) / box.width) * 100));
+    }
+  };
+  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const next = keyedSplit(split, event.key, event.shiftKey);
+    if (next !== null) {
+      event.preventDefault();
+      setSplit(next);
+    }
   };
   const size = zoom === 'fit' ? '100%' : `${width * Number(zoom)}px`;
   return (
@@ -40,15 +57,38 @@ export function Compare({ before, after, width, height, onPick }: CompareProps) 
         )}
       </div>
       <div className="compare-viewport" tabIndex={0} aria-label="Image view; scroll to pan">
-        <div className="compare-stack" data-testid="compare-stack" style={{ width: size }} onClick={pick}>
+        <div className="compare-stack" data-testid="compare-stack" ref={stack} style={{ width: size }} onClick={pick}>
           <img src={before} alt="Before: the original image" />
           {after && (
-            <img
-              className="compare-after"
-              src={after}
-              alt="After: the denoised image"
-              style={{ clipPath: `inset(0 0 0 ${split}%)` }}
-            />
+            <>
+              <img className="compare-after" src={after} alt="After: the denoised image" style={{ clipPath: `inset(0 0 0 ${split}%)` }} />
+              <span className="compare-label compare-label-before">Before</span>
+              <span className="compare-label compare-label-after">After</span>
+              <div
+                className="compare-divider"
+                data-testid="divider"
+                role="slider"
+                tabIndex={0}
+                aria-label="Before and after divider"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(split)}
+                style={{ left: `${split}%` }}
+                onClick={(e) => e.stopPropagation()}
+                onPointerDown={(e) => {
+                  dragging.current = true;
+                  e.currentTarget.setPointerCapture(e.pointerId);
+                }}
+                onPointerMove={dragTo}
+                onPointerUp={() => (dragging.current = false)}
+                onPointerCancel={() => (dragging.current = false)}
+                onKeyDown={onKey}
+              >
+                <span className="compare-handle" aria-hidden="true">
+                  ◀▶
+                </span>
+              </div>
+            </>
           )}
         </div>
       </div>
