@@ -157,7 +157,8 @@ def update_index(models_root: Path) -> Path:
     """Rebuild index.json from every web model's denoiser.json under `models_root`.
 
     `default` names the model the page starts with: the one whose card says
-    `"page_default": true` (else `default`); it is listed first."""
+    `"page_default": true` (else `default`); it is listed first, the other models for
+    camera noise next."""
     cards = [
         (path, json.loads(path.read_text()))
         for path in sorted(models_root.glob(f"*/{WEB_CARD_NAME}"))
@@ -180,7 +181,15 @@ def update_index(models_root: Path) -> Path:
         }
         for path, web_card in cards
     ]
-    entries.sort(key=lambda e: (e["name"] != default, e["name"] != "default", e["name"]))
+    # The page's default first, then the other photo models, then the white-noise ones.
+    entries.sort(
+        key=lambda e: (
+            e["name"] != default,
+            e["noise"] != "photo",
+            e["name"] != "default",
+            e["name"],
+        )
+    )
     index = models_root / INDEX_NAME
     index.write_text(json.dumps({"default": default, "models": entries}, indent=2) + "\n")
     return index

@@ -69,23 +69,25 @@ def test_conversion_is_reproducible(converted, tmp_path: Path) -> None:  # noqa:
 def test_the_index_names_the_model_whose_card_asks_to_be_the_page_default(
     tmp_path: Path,
 ) -> None:
-    for name, flag in (("default", False), ("photo", True), ("fast", False)):
+    models = (("default", False, "gaussian"), ("photo", True, "photo"), ("fast", False, "gaussian"))
+    for name, flag, noise in (*models, ("photo-fast", False, "photo")):
         (tmp_path / name).mkdir()
         web_card = {**card.read_card(FAST), "name": name, "quantization": "float16", "bytes": 1}
+        web_card["training"] = {"noise": noise}
         if flag:
             web_card["page_default"] = True
-            web_card["training"] = {"noise": "photo"}
         (tmp_path / name / "denoiser.json").write_text(json.dumps(web_card))
     index = json.loads(export.update_index(tmp_path).read_text())
     assert index["default"] == "photo"
-    assert [m["name"] for m in index["models"]] == ["photo", "default", "fast"]
-    assert index["models"][0]["noise"] == "photo"
+    # The default, the other camera-noise model, then the white-noise ones.
+    assert [m["name"] for m in index["models"]] == ["photo", "photo-fast", "default", "fast"]
+    assert [m["noise"] for m in index["models"]][:2] == ["photo", "photo"]
 
 
 def test_shipped_web_models_match_their_keras_models() -> None:
     index = json.loads((ROOT / "webapp/static/models/index.json").read_text())
     assert index["default"] == "photo"
-    for name in ("photo", "default", "fast"):
+    for name in ("photo", "photo-fast", "default", "fast"):
         web_card = json.loads((ROOT / "webapp/static/models" / name / "denoiser.json").read_text())
         assert web_card["parameters"] == card.read_card(ROOT / "models" / name)["parameters"]
 
