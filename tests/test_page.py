@@ -105,11 +105,12 @@ def test_csp_blocks_sending_anywhere_else(session, server_url: str) -> None:
     assert not any("127.0.0.2" in r.url for r in session.requests)
 
 
-@pytest.mark.parametrize("model", ["photo", "default"])
+@pytest.mark.parametrize("model", ["photo", "photo-fast", "default"])
 def test_denoise_through_the_ui_matches_keras(
     session, server_url: str, tmp_path: Path, model: str
 ) -> None:
-    """The page's default model (photo) and a white-noise one chosen by ?model=."""
+    """The page's default model (photo), and photo-fast and a white-noise one chosen by
+    ?model=."""
     keras = pytest.importorskip("keras")
     import training.models.unet  # noqa: F401
     from training import card
