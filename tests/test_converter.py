@@ -69,8 +69,12 @@ def test_conversion_is_reproducible(converted, tmp_path: Path) -> None:  # noqa:
 def test_the_index_names_the_model_whose_card_asks_to_be_the_page_default(
     tmp_path: Path,
 ) -> None:
-    models = (("default", False, "gaussian"), ("photo", True, "photo"), ("fast", False, "gaussian"))
-    for name, flag, noise in (*models, ("photo-fast", False, "photo")):
+    for name, flag, noise in (
+        ("default", False, "gaussian"),
+        ("photo", True, "photo"),
+        ("fast", False, "gaussian"),
+        ("photo-fast", False, "photo"),
+    ):
         (tmp_path / name).mkdir()
         web_card = {**card.read_card(FAST), "name": name, "quantization": "float16", "bytes": 1}
         web_card["training"] = {"noise": noise}

@@ -17,16 +17,17 @@ interface CompareProps {
 export function Compare({ before, after, width, height, onPick }: CompareProps) {
   const [split, setSplit] = useState(50);
   const stack = useRef<HTMLDivElement>(null);
-  const dragging = useRef(false);
   // Small images at 100 % (every pixel as it is); large ones fitted to the page.
   const [zoom, setZoom] = useState<Zoom>(() => (width <= Math.min(window.innerWidth - 32, 1152) ? '1' : 'fit'));
   const pick = (event: MouseEvent<HTMLDivElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     onPick?.(((event.clientX - box.left) / box.width) * width, ((event.clientY - box.top) / box.height) * height);
   };
+  // A drag is the pointer the divider captured on pointerdown; the browser releases it on
+  // pointerup and pointercancel.
   const dragTo = (event: PointerEvent<HTMLDivElement>) => {
     const box = stack.current?.getBoundingClientRect();
-    if (box && dragging.current) {
+    if (box && event.currentTarget.hasPointerCapture(event.pointerId)) {
       setSplit(clampPercent(((event.clientX - box.left) / box.width) * 100));
     }
   };
@@ -75,13 +76,8 @@ export function Compare({ before, after, width, height, onPick }: CompareProps) 
                 aria-valuenow={Math.round(split)}
                 style={{ left: `${split}%` }}
                 onClick={(e) => e.stopPropagation()}
-                onPointerDown={(e) => {
-                  dragging.current = true;
-                  e.currentTarget.setPointerCapture(e.pointerId);
-                }}
+                onPointerDown={(e) => e.currentTarget.setPointerCapture(e.pointerId)}
                 onPointerMove={dragTo}
-                onPointerUp={() => (dragging.current = false)}
-                onPointerCancel={() => (dragging.current = false)}
                 onKeyDown={onKey}
               >
                 <span className="compare-handle" aria-hidden="true">
