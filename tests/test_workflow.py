@@ -371,6 +371,46 @@ def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
         assert apart.mean() < 1
 
 
+def test_dragging_the_zoomed_picture_pans_and_a_click_still_moves_the_preview(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    photo = big_png(tmp_path, (640, 480), "wide.png")
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(photo))
+    wait_phase(page, "ready")
+    page.wait_for_selector("[data-testid=preview][data-x]")
+    where = page.locator("[data-testid=preview]")
+    before = (where.get_attribute("data-x"), where.get_attribute("data-y"))
+    page.select_option("[data-testid=zoom]", "2")  # 1280 x 960 px: larger than the view
+    view = page.locator(".compare-viewport")
+    view.evaluate("e => e.scrollIntoView({ block: 'start' })")  # all of it in the window
+    box = view.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - 100, y - 60, steps=6)
+    page.mouse.up()
+    scrolled = view.evaluate("e => [e.scrollLeft, e.scrollTop]")
+    assert abs(scrolled[0] - 100) <= 2 and abs(scrolled[1] - 60) <= 2, scrolled
+    # A drag is not a click: the preview stays where it was.
+    page.wait_for_timeout(300)
+    assert (where.get_attribute("data-x"), where.get_attribute("data-y")) == before
+    # A click (no movement) still moves the preview: centred on the image point under it
+    # (200 %: half the distance into the scrolled view), as far as the image allows.
+    cx, cy = box["x"] + box["width"] - 40, box["y"] + box["height"] - 40
+    page.mouse.click(cx, cy)
+    point = ((scrolled[0] + cx - box["x"]) / 2, (scrolled[1] + cy - box["y"]) / 2)
+    expected = (min(max(point[0] - 80, 0), 640 - 160), min(max(point[1] - 80, 0), 480 - 160))
+    page.wait_for_function(
+        "e => { const p = document.querySelector('[data-testid=preview]');"
+        " return Math.abs(p.dataset.x - e[0]) <= 20 && Math.abs(p.dataset.y - e[1]) <= 20; }",
+        arg=list(expected),
+        timeout=10_000,
+    )
+
+
 def job_statuses(page) -> list[str]:  # noqa: ANN001
     return page.eval_on_selector_all("[data-testid=job]", "rows => rows.map(r => r.dataset.status)")
 
