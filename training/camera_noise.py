@@ -110,11 +110,20 @@ def unprocess(srgb: np.ndarray, camera: Camera) -> np.ndarray:
     return (linear @ camera.rgb2cam.T) / camera.gains
 
 
+def linear_rgb(cam: np.ndarray, camera: Camera) -> np.ndarray:
+    """Linear camera RGB -> linear sRGB (white balance gains, colour matrix), unclipped."""
+    return (cam * camera.gains) @ np.linalg.inv(camera.rgb2cam).T
+
+
+def tone(linear: np.ndarray, camera: Camera) -> np.ndarray:
+    """Linear sRGB -> sRGB in [0, 1]: clip, gamma, tone curve."""
+    x = np.clip(linear, 0.0, 1.0) ** (1.0 / camera.gamma)
+    return _smoothstep(x) if camera.smoothstep else x
+
+
 def process(cam: np.ndarray, camera: Camera) -> np.ndarray:
     """Linear camera RGB -> sRGB in [0, 1]: gains, colour matrix, gamma, tone curve."""
-    linear = np.clip((cam * camera.gains) @ np.linalg.inv(camera.rgb2cam).T, 0.0, 1.0)
-    x = linear ** (1.0 / camera.gamma)
-    return _smoothstep(x) if camera.smoothstep else x
+    return tone(linear_rgb(cam, camera), camera)
 
 
 def mosaic(cam: np.ndarray) -> np.ndarray:
@@ -188,20 +197,32 @@ def isp_smoothing(noise: np.ndarray, camera: Camera) -> np.ndarray:
 
 
 def developed_noise(bayer: np.ndarray, raw: np.ndarray, camera: Camera) -> np.ndarray:
-    """The sensor noise as the developed photo shows it: the noisy and the noise-free
-    mosaic are demosaiced and developed alike, and only their difference is kept, then
-    smoothed and sharpened as the ISP would.
+    """The sensor noise as the developed photo shows it: the noise alone is demosaiced,
+    white-balanced and colour-corrected, smoothed and sharpened as the ISP would in
+    linear light, and then goes through the tone curve on top of the noise-free image.
 
-    Why the difference only: a real pair's reference (the mean of many shots) went
-    through the camera's own demosaicing and sharpening, so only the noise separates it
-    from the noisy shot. Developing the whole noisy mosaic instead (as this module did
-    until 2026-11-29) also left bilinear demosaicing's zippers and colour fringes, and
-    the sharpening, in the input but not in the target: with no noise at all the input
-    was 30 dB from its target on CBSD68 crops (38 dB after the ISP smoothing), so the
-    model learnt to re-sharpen edges that real photos do not need sharpened."""
-    noise = process(demosaic_bilinear(raw), camera) - process(demosaic_bilinear(bayer), camera)
+    Why the noise alone: a real pair's reference (the mean of many shots) went through
+    the camera's own demosaicing and sharpening, so only the noise separates it from the
+    noisy shot. Developing the whole noisy mosaic instead (as this module did until
+    2026-11-29) also left bilinear demosaicing's zippers and colour fringes, and the
+    sharpening, in the input but not in the target: with no noise at all the input was
+    30 dB from its target on CBSD68 crops (38 dB after the ISP smoothing), so the model
+    learnt to re-sharpen edges that real photos do not need sharpened.
+
+    Why smoothed before the tone curve: the curve is concave, so noise through it comes
+    out darker on average by about half its variance times the curve's bend. Smoothed
+    after the curve (as until 2026-11-29, second fix), the unsmoothed noise set that bias,
+    up to a level in mid-tones where the visible noise's RMS was 3-5: the model learnt to
+    brighten by as much, and on the real pairs, whose references are means of shots (no
+    such bias), restoring the noisy photo's local mean gained 0.4 dB on CC15. Cameras
+    reduce noise mostly in raw or linear light, where the curve has not yet bent it.
+    The sensor's clipping at black (`sensor_noise`) is kept: that bias is real."""
+    clean = linear_rgb(demosaic_bilinear(bayer), camera)
+    noise = linear_rgb(demosaic_bilinear(raw - bayer), camera)
     noise = isp_smoothing(noise, camera)
-    return _unsharp(noise, camera.sharpen) if camera.sharpen else noise
+    if camera.sharpen:
+        noise = _unsharp(noise, camera.sharpen)
+    return tone(clean + noise, camera) - tone(clean, camera)
 
 
 def to_u8_float(rgb: np.ndarray) -> np.ndarray:
