@@ -8,13 +8,15 @@ tile side for LiteRT.js (input: the tile plus the model's context on each side),
 held to the same --max-loss, and lists them in denoiser.json under "litert".
 A learned noise level (card kind "noise_level", python -m training.train_level) is
 converted the same way, with its own checks (converter/level.py) and card, estimator.json.
-Any problem: one line on stderr, exit code 2, nothing half-written.
+Any problem: one line on stderr, exit code 2, nothing half-written (stopped by SIGTERM:
+exit code 143, the staging folder removed).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -155,13 +157,28 @@ def convert(args: argparse.Namespace) -> Path:
     return target
 
 
+class Stopped(Exception):
+    """The process was asked to stop (SIGTERM)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise Stopped
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Python's default SIGTERM ends the process without unwinding, which left the staging
+    # folder (.NAME.xxxx) beside the web models; raised as an exception, it is removed by
+    # the same `finally` as any failure, and the models already there stay as they were.
+    signal.signal(signal.SIGTERM, _stop)
     try:
         convert(args)
     except ConversionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except Stopped:
+        print("error: stopped (SIGTERM); no half-written model was left", file=sys.stderr)
+        return 143
     return 0
 
 

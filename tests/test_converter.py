@@ -239,6 +239,34 @@ def test_litert_tiles_add_gated_int8_tflite_files_to_the_card(tmp_path: Path) ->
     assert f"litert/model-dr8-{64 + 2 * context}.tflite" in result.stdout
 
 
+def test_a_stopped_conversion_leaves_no_staging_folder_and_the_old_model(tmp_path: Path) -> None:
+    """SIGTERM mid-conversion (a killed job): the staging folder goes, the model already
+    published stays as it was, and the exit says why."""
+    import signal
+    import time
+
+    published = tmp_path / "fast"
+    published.mkdir()
+    (published / "model.json").write_text("{}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "converter", str(FAST), "--out", str(tmp_path)]
+        + ["--litert-tiles", "64,128"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not list(tmp_path.glob(".fast.*")):
+        assert process.poll() is None and time.monotonic() < deadline, "no staging folder"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=240)
+    assert process.returncode == 143, stderr[-2000:]
+    assert "stopped (SIGTERM)" in stderr
+    assert not list(tmp_path.glob(".fast*")), list(tmp_path.iterdir())
+    assert (published / "model.json").read_text() == "{}"
+
+
 def test_litert_tiles_that_cost_too_much_are_refused(tmp_path: Path) -> None:
     result = run_converter(
         str(FAST), "--out", str(tmp_path), "--quantize", "float32", "--max-loss", "0.001",
