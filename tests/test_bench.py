@@ -127,3 +127,37 @@ def test_candidates_refuse_a_side_off_the_grid(tmp_path: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode != 0 and "not a multiple of 8" in result.stderr
+
+
+def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
+    tmp_path: Path, capsys
+) -> None:  # noqa: ANN001
+    """bench.strength_check on two generated photos: both sets, each fit of the card,
+    and at phone-level noise the model really denoises at the true RMS."""
+    from PIL import Image
+
+    from bench import strength_check
+    from tests.test_page import synthetic_photo
+
+    for seed in (1, 2):
+        Image.fromarray(synthetic_photo((200, 200), seed=seed)).save(tmp_path / f"{seed}.png")
+    root = Path(__file__).resolve().parents[1]
+    assert strength_check.main([str(root / "models/photo-fast"), "--images", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = [c.strip() for c in lines[1].strip("|").split("|")]
+    assert header[3:7] == ["noisy", "hand-made fit", "learned level fit", "true RMS"]
+    rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}
+    assert set(rows) == {"mix", "phone"}
+    assert all(row[1] == "2" for row in rows.values())
+    phone = rows["phone"]  # heavy noise: the model at the true RMS cleans it well
+    assert float(phone[2]) > 8
+    assert float(phone[6]) > float(phone[3]) + 3
+
+
+def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:
+    import pytest
+
+    from bench import strength_check
+
+    with pytest.raises(SystemExit, match="error: .*"):
+        strength_check.main(["models/photo-fast", "--images", str(tmp_path)])

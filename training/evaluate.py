@@ -36,10 +36,9 @@ SHARED_VAL = data.DEFAULT_VAL_DIR.parent
 STANDARD_SETS = {"CBSD68": "rgb", "BSD68": "gray", "Set12": "gray"}
 # A card names the learned level when its fit on the real pairs is this close to the
 # hand-made estimate's, or better. The pairs are DSLR shots at RMS 2-8, where the two
-# differ by about a tenth of a dB; beyond them the level reads far better
-# (docs/real-noise.md: +0.4 dB on 48 synthetic camera crops, near-clean ones much less
-# smoothed; on 48 crops at phone-level noise, RMS 15, +0.5 dB and half as many crops
-# more than 1 dB from their best). 0.1 until 2026-11-29, when the recalibrated `photo`
+# differ by about a tenth of a dB; beyond them the level reads better (python -m
+# bench.strength_check models/photo: +0.76 dB on 48 synthetic camera crops, +0.26 dB on
+# them at phone-level noise, RMS 15). 0.1 until 2026-11-29, when the recalibrated `photo`
 # fitted the pairs 0.12 dB better by the hand-made estimate, which under-reads heavy
 # correlated noise: the pairs alone cannot choose for phone photos.
 LEVEL_TOLERANCE_DB = 0.15

@@ -1,0 +1,131 @@
+"""How far the auto strength lands from the best one, on synthetic camera noise.
+
+The real pairs (CC15, Nam25) are DSLR shots with little noise, so they fit each model's
+calibration but cannot say how it does on phone photos, which this project has no pairs
+of. This runs crops of clean photos through `training.camera_noise` cameras, each at
+the noise's true RMS (what a camera-noise model was trained to be told) and at the
+card's two auto strengths: the hand-made estimate's fit and the learned level's fit.
+
+    python -m bench.strength_check models/photo [--crops 48] [--images DIR]
+
+Two sets: `mix` (random cameras of the training mix, base ISO to phones) and `phone`
+(shot noise 2e-3 to 2e-2, read noise tied to it: phone-level noise, RMS ~15). Printed as
+a Markdown table: mean PSNR, and how many crops land more than 1 dB below their
+true-RMS result. docs/real-noise.md quotes it (2026-11-29, stage 5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+
+from training import camera_noise, data
+from training.metrics import psnr_uint8, to_uint8
+from training.real_noise import denoise_at
+from training.strength import Estimate, calibrated, estimate_with_level
+
+CROP = 192
+PHONE_SHOT = (2e-3, 2e-2)
+
+
+def noisy_crops(
+    images: list[np.ndarray], phone: bool, seed: int
+) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """(noisy uint8, target uint8, true RMS) per image: its top-left crop through a
+    random camera (`phone`: at phone-level shot noise)."""
+    rng = np.random.default_rng(seed)
+    crops = []
+    for image in images:
+        clean = image[:CROP, :CROP] / np.float32(255)
+        clean = clean[: clean.shape[0] // 2 * 2, : clean.shape[1] // 2 * 2]
+        camera = camera_noise.sample_camera(rng)
+        if phone:
+            shot = float(np.exp(rng.uniform(*np.log(PHONE_SHOT))))
+            read = float(np.exp(2.18 * np.log(shot) + 1.2))
+            camera = dataclasses.replace(camera, shot=shot, read=read)
+        noisy, target = camera_noise.camera_noise(clean, rng, camera)
+        crops.append((to_uint8(noisy), to_uint8(target), camera_noise.strength(noisy, target)))
+    return crops
+
+
+def strengths(estimate: Estimate, auto: dict, rms: float) -> dict[str, float]:
+    """The strengths compared: each of the card's fits, and the true RMS."""
+    hand = {k: v for k, v in auto.items() if k != "level"}
+    chosen = {"hand-made fit": calibrated(estimate, hand)}
+    if auto.get("level"):
+        chosen["learned level fit"] = calibrated(estimate, auto)
+    chosen["true RMS"] = rms
+    return chosen
+
+
+def check(model_dir: Path, images: list[np.ndarray], phone: bool, seed: int) -> dict:
+    import keras
+
+    import training.models  # noqa: F401  (registers the layers the model uses)
+
+    model_card = json.loads((model_dir / "card.json").read_text())
+    auto = model_card["auto_strength"]
+    model = keras.saving.load_model(model_dir / "model.keras")
+    level_dir = (model_dir / auto["level"]["model"]) if auto.get("level") else None
+    level = keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+    rows: dict[str, list[float]] = {"noisy": []}
+    rms_all = []
+    for noisy, target, rms in noisy_crops(images, phone, seed):
+        rms_all.append(rms)
+        rows["noisy"].append(psnr_uint8(target, noisy))
+        estimate = estimate_with_level(noisy, level)
+        for name, strength in strengths(estimate, auto, rms).items():
+            out = denoise_at(model, model_card, noisy, strength)
+            rows.setdefault(name, []).append(psnr_uint8(target, out))
+    best = np.array(rows["true RMS"])
+    return {
+        "crops": len(rms_all),
+        "mean_rms": float(np.mean(rms_all)),
+        "psnr": {name: float(np.mean(v)) for name, v in rows.items()},
+        "over_1db_below_true_rms": {
+            name: int(np.sum(best - np.array(v) > 1.0))
+            for name, v in rows.items()
+            if name not in ("noisy", "true RMS")
+        },
+    }
+
+
+def table(results: dict[str, dict]) -> str:
+    names = list(next(iter(results.values()))["psnr"])
+    lines = [
+        "| set | crops | mean RMS | " + " | ".join(names) + " | > 1 dB below true RMS |",
+        "|---|---|---|" + "---|" * len(names) + "---|",
+    ]
+    for label, r in results.items():
+        misses = ", ".join(f"{k}: {v}" for k, v in r["over_1db_below_true_rms"].items())
+        cells = " | ".join(f"{r['psnr'][n]:.2f}" for n in names)
+        lines.append(f"| {label} | {r['crops']} | {r['mean_rms']:.1f} | {cells} | {misses} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("model_dir", type=Path)
+    p.add_argument("--crops", type=int, default=48)
+    p.add_argument("--images", type=Path, default=data.DEFAULT_VAL_DIR, help="clean photos")
+    p.add_argument("--seed", type=int, default=2026)
+    args = p.parse_args(argv)
+    try:
+        images = data.load_images([args.images], min_size=64)[: args.crops]
+    except data.NoImagesError as error:
+        raise SystemExit(f"error: {error}") from None
+    results = {
+        label: check(args.model_dir, images, phone, args.seed)
+        for label, phone in (("mix", False), ("phone", True))
+    }
+    print(f"{args.model_dir.name}: PSNR (dB) of {CROP}-px crops at each strength")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
