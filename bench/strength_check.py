@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from training import camera_noise, data
+from training import camera_noise, card, data
 from training.metrics import psnr_uint8, to_uint8
-from training.real_noise import denoise_at
+from training.real_noise import denoise_at, level_dir_for
 from training.strength import Estimate, calibrated, estimate_with_level
 
 CROP = 192
@@ -45,8 +45,7 @@ def noisy_crops(
         camera = camera_noise.sample_camera(rng)
         if phone:
             shot = float(np.exp(rng.uniform(*np.log(PHONE_SHOT))))
-            read = float(np.exp(2.18 * np.log(shot) + 1.2))
-            camera = dataclasses.replace(camera, shot=shot, read=read)
+            camera = dataclasses.replace(camera, shot=shot, read=camera_noise.read_noise(shot))
         noisy, target = camera_noise.camera_noise(clean, rng, camera)
         crops.append((to_uint8(noisy), to_uint8(target), camera_noise.strength(noisy, target)))
     return crops
@@ -62,16 +61,21 @@ def strengths(estimate: Estimate, auto: dict, rms: float) -> dict[str, float]:
     return chosen
 
 
-def check(model_dir: Path, images: list[np.ndarray], phone: bool, seed: int) -> dict:
+def load(model_dir: Path) -> tuple[Any, dict, Any]:
+    """(model, its card, the learned level its card names or None), loaded once."""
     import keras
 
     import training.models  # noqa: F401  (registers the layers the model uses)
 
-    model_card = json.loads((model_dir / "card.json").read_text())
-    auto = model_card["auto_strength"]
-    model = keras.saving.load_model(model_dir / "model.keras")
-    level_dir = (model_dir / auto["level"]["model"]) if auto.get("level") else None
+    model_card = card.read_card(model_dir)
+    level_dir = level_dir_for(model_dir, model_card)
     level = keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+    return keras.saving.load_model(model_dir / card.KERAS_NAME), model_card, level
+
+
+def check(loaded: tuple[Any, dict, Any], images: list[np.ndarray], phone: bool, seed: int) -> dict:
+    model, model_card, level = loaded
+    auto = model_card["auto_strength"]
     rows: dict[str, list[float]] = {"noisy": []}
     rms_all = []
     for noisy, target, rms in noisy_crops(images, phone, seed):
@@ -118,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
         images = data.load_images([args.images], min_size=64)[: args.crops]
     except data.NoImagesError as error:
         raise SystemExit(f"error: {error}") from None
+    loaded = load(args.model_dir)
     results = {
-        label: check(args.model_dir, images, phone, args.seed)
+        label: check(loaded, images, phone, args.seed)
         for label, phone in (("mix", False), ("phone", True))
     }
     print(f"{args.model_dir.name}: PSNR (dB) of {CROP}-px crops at each strength")

@@ -66,6 +66,12 @@ class Camera:
     chroma_420: bool
 
 
+def read_noise(shot: float, scatter: float = 0.0) -> float:
+    """Read-noise variance tied to shot noise: Brooks et al.'s log-linear fit of camera
+    calibrations, `scatter` (log units) the spread of real cameras around it."""
+    return float(np.exp(2.18 * np.log(shot) + 1.2 + scatter))
+
+
 def sample_camera(rng: np.random.Generator) -> Camera:
     """A random camera: colour matrix, white balance, tone, noise level, JPEG."""
     desaturate = rng.uniform(0.1, 0.5)
@@ -74,7 +80,7 @@ def sample_camera(rng: np.random.Generator) -> Camera:
     digital = 1.0 / np.clip(rng.normal(0.8, 0.1), 0.5, 1.0)
     gains = np.array([rng.uniform(1.9, 2.4), 1.0, rng.uniform(1.5, 1.9)]) * digital
     shot = float(np.exp(rng.uniform(np.log(SHOT_RANGE[0]), np.log(SHOT_RANGE[1]))))
-    read = float(np.exp(2.18 * np.log(shot) + 1.2 + rng.normal(0.0, 0.26)))
+    read = read_noise(shot, rng.normal(0.0, 0.26))
     sharpen = float(rng.uniform(0.3, 1.2)) if rng.random() < 0.3 else 0.0
     smooths = rng.random() < 0.8
     return Camera(
