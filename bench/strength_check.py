@@ -4,7 +4,8 @@ The real pairs (CC15, Nam25) are DSLR shots with little noise, so they fit each 
 calibration but cannot say how it does on phone photos, which this project has no pairs
 of. This runs crops of clean photos through `training.camera_noise` cameras, each at
 the noise's true RMS (what a camera-noise model was trained to be told) and at the
-card's two auto strengths: the hand-made estimate's fit and the learned level's fit.
+card's auto strengths: the hand-made estimate's fit, the learned level's fit, and the
+smaller of the two (what the page uses).
 
     python -m bench.strength_check models/photo [--crops 48] [--images DIR]
 
@@ -52,11 +53,13 @@ def noisy_crops(
 
 
 def strengths(estimate: Estimate, auto: dict, rms: float) -> dict[str, float]:
-    """The strengths compared: each of the card's fits, and the true RMS."""
+    """The strengths compared: each of the card's fits alone, the page's rule (the
+    smaller of the two), and the true RMS."""
     hand = {k: v for k, v in auto.items() if k != "level"}
     chosen = {"hand-made fit": calibrated(estimate, hand)}
     if auto.get("level"):
-        chosen["learned level fit"] = calibrated(estimate, auto)
+        chosen["learned level fit"] = calibrated(estimate, {"level": auto["level"]})
+        chosen["smaller (page)"] = calibrated(estimate, auto)
     chosen["true RMS"] = rms
     return chosen
 

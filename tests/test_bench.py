@@ -145,13 +145,19 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
     assert strength_check.main([str(root / "models/photo-fast"), "--images", str(tmp_path)]) == 0
     lines = capsys.readouterr().out.splitlines()
     header = [c.strip() for c in lines[1].strip("|").split("|")]
-    assert header[3:7] == ["noisy", "hand-made fit", "learned level fit", "true RMS"]
+    assert header[3:8] == [
+        "noisy",
+        "hand-made fit",
+        "learned level fit",
+        "smaller (page)",
+        "true RMS",
+    ]
     rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}
     assert set(rows) == {"mix", "phone"}
     assert all(row[1] == "2" for row in rows.values())
     phone = rows["phone"]  # heavy noise: the model at the true RMS cleans it well
     assert float(phone[2]) > 8
-    assert float(phone[6]) > float(phone[3]) + 3
+    assert float(phone[7]) > float(phone[3]) + 3
 
 
 def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:

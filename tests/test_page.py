@@ -168,7 +168,9 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
 ) -> None:
     """The page starts at the strength training.strength computes for the same image and
     model (the calibration was fitted in Python; `photo` reads the learned noise level
-    in the engine, Keras here); the slider stays the user's after."""
+    in the engine, Keras here); the slider stays the user's after. `photo`'s card is
+    served with a lower level fit, so that the level (the smaller of the two fits)
+    decides on this image and the test sees the engine read it."""
     import keras
 
     from training.strength import auto_strength
@@ -178,6 +180,11 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
         Path(__file__).resolve().parents[1] / "models/noise-level/model.keras"
     )
     photo_card = json.loads((WEB_MODELS / "photo/denoiser.json").read_text())
+    photo_card["auto_strength"]["level"].update(gain=0.5, offset=0.0)
+    session.context.route(
+        "**/models/photo/denoiser.json",
+        lambda route: route.fulfill(json=photo_card),
+    )
     # The level decides here: without it photo would start elsewhere.
     assert auto_strength(noisy, photo_card, level_model) != auto_strength(noisy, photo_card)
     page = session.page
@@ -189,7 +196,11 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
     for model in ("photo", "default"):
         if model != "photo":
             page.select_option("[data-testid=model]", model)
-        web_card = json.loads((WEB_MODELS / model / "denoiser.json").read_text())
+        web_card = (
+            photo_card
+            if model == "photo"
+            else json.loads((WEB_MODELS / model / "denoiser.json").read_text())
+        )
         strengths[model] = expected = auto_strength(noisy, web_card, level_model)
         page.wait_for_selector(f"[data-testid=strength][data-auto='{expected}']", timeout=60_000)
         assert int(slider.input_value()) == expected

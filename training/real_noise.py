@@ -184,20 +184,31 @@ class EstimateCache:
         return [self._known[key, id(p)] for p in pairs]
 
 
+def fitted_mean(
+    curves: np.ndarray, estimates: list[Estimate], calibration: dict[str, Any], strengths=STRENGTHS
+) -> float:
+    """Mean PSNR over the pairs at the strengths this calibration picks (curves
+    interpolated between grid strengths; the page rounds strengths to integers, as here)."""
+    chosen = [calibrated(e, calibration) for e in estimates]
+    return float(np.mean([np.interp(s, strengths, c) for s, c in zip(chosen, curves, strict=True)]))
+
+
 def fit_calibration(
     curves: np.ndarray, estimates: list[Estimate], strengths=STRENGTHS, from_level: bool = False
 ) -> dict[str, float]:
-    """Gain and offset maximising the mean PSNR (curves interpolated between grid
-    strengths; the page rounds strengths to integers, as here), for the hand-made
-    estimate or (`from_level`) the learned level."""
+    """Gain and offset maximising the mean PSNR for the hand-made estimate or
+    (`from_level`) the learned level alone: each fit on its own, as if the other were
+    absent, so that each keeps following its estimate where the pairs have no noise like
+    it (fitted under the page's smaller-of-the-two rule, one would be pushed out of the
+    other's way)."""
     best = (-np.inf, 1.0, 0.0)
     for gain in LEVEL_GAINS if from_level else GAINS:
         for offset in OFFSETS:
             fit = {"gain": gain, "offset": offset}
-            chosen = [calibrated(e, {"level": fit} if from_level else fit) for e in estimates]
-            scores = [np.interp(s, strengths, c) for s, c in zip(chosen, curves, strict=True)]
-            if np.mean(scores) > best[0] + 1e-9:
-                best = (float(np.mean(scores)), float(gain), float(offset))
+            calibration = {"level": fit} if from_level else fit
+            score = fitted_mean(curves, estimates, calibration, strengths)
+            if score > best[0] + 1e-9:
+                best = (score, float(gain), float(offset))
     return {"gain": best[1], "offset": best[2], "fitted_mean_psnr": round(best[0], 3)}
 
 

@@ -16,8 +16,23 @@ both scales) keeps strength = estimate = sigma. A card without it means gain 1, 
 
 A card may also name a learned noise level (training/noise_level.py) with its own fit:
 `auto_strength.level = {model, gain, offset}`, `model` the estimator's folder relative to
-the model's. For camera noise the page then uses round(gain * level + offset); the
-hand-made calibration stays as the fallback while (or if) the level is unknown.
+the model's. For camera noise the page then uses the smaller of the two fits,
+round(min(gain * estimate + offset, level gain * level + level offset)); the hand-made
+fit alone while (or if) the level is unknown. Why the smaller: both estimates mostly
+err high where they err (texture read as noise), and too much strength costs more than
+too little (texture smoothed away against a little grain left). Measured on `photo`
+(2026-11-29; each fit on the real pairs alone, the rules compared on the same numbers):
+
+| rule | CC15 | Nam25 | synthetic mix | phone-level | large misses (mix / phone) |
+|---|---|---|---|---|---|
+| hand-made fit | 37.71 | 42.83 | 35.55 | 31.26 | 20 / 16 |
+| learned level fit | 37.50 | 42.77 | 36.32 | 31.55 | 20 / 17 |
+| larger of the two | 37.55 | 42.82 | 35.43 | 31.32 | 22 / 22 |
+| mean of the two | 37.66 | 42.81 | 35.91 | 31.72 | 18 / 13 |
+| **smaller of the two** | 37.67 | 42.78 | **36.44** | 31.49 | **18 / 11** |
+
+(synthetic: `python -m bench.strength_check`'s 48 CBSD68 crops per set; a large miss is a
+crop more than 1 dB below its result at the true noise RMS.)
 """
 
 from __future__ import annotations
@@ -97,15 +112,18 @@ def is_correlated(estimate: Estimate) -> bool:
 def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: float = 75.0) -> int:
     """The slider value the page starts at: round(gain * estimate + offset) in [0, top]
     (rounding half up, as JavaScript's Math.round does) for correlated (camera) noise,
-    from the learned level with its own gain and offset when the calibration has them
-    and the level is known; the estimate itself for white noise, where it already is
-    the sigma every model was trained with."""
+    or the smaller of that and the learned level's own fit when the calibration has one
+    and the level is known (a calibration holding only a level fit: that fit alone); the
+    estimate itself for white noise, where it already is the sigma every model was
+    trained with."""
     chosen = calibration if calibration and is_correlated(estimate) else {}
-    source = estimate.auto
-    if chosen.get("level") and estimate.level is not None:
-        chosen, source = chosen["level"], estimate.level
-    value = chosen.get("gain", 1.0) * source + chosen.get("offset", 0.0)
-    return int(math.floor(min(top, max(0.0, value)) + 0.5))
+    level = chosen.get("level") if estimate.level is not None else None
+    values = []
+    if "gain" in chosen or not level:
+        values.append(chosen.get("gain", 1.0) * estimate.auto + chosen.get("offset", 0.0))
+    if level:
+        values.append(level["gain"] * estimate.level + level["offset"])
+    return int(math.floor(min(top, max(0.0, min(values))) + 0.5))
 
 
 def strength_for(estimate: Estimate, model_card: dict[str, Any]) -> int:

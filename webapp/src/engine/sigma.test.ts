@@ -120,8 +120,9 @@ describe('autoStrength', () => {
 describe('autoStrength from the learned level', () => {
   const camera = { fine: 1, coarse: 4, auto: 4 };
   const card = { sigma_range: [0, 75] as [number, number], auto_strength: { gain: 2, offset: 1, level: { model: '../noise-level', gain: 1.5, offset: -1 } } };
-  it('uses the level with its own fit once it is read', () => {
-    expect(autoStrength({ ...camera, level: 10 }, card)).toBe(14);
+  it('takes the smaller of the level\'s fit and the hand-made fit once the level is read', () => {
+    expect(autoStrength({ ...camera, level: 2 }, card)).toBe(2); // level fit 2 < hand-made 9
+    expect(autoStrength({ ...camera, level: 10 }, card)).toBe(9); // hand-made 9 < level fit 14
   });
   it('falls back to the hand-made fit while the level is unknown or could not load', () => {
     expect(autoStrength(camera, card)).toBe(9);

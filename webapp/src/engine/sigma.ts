@@ -126,14 +126,18 @@ export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_
 
 /** The strength the control starts at for this model: for camera-like noise,
  * round(gain * estimate + offset) within the model's range, the card's calibration
- * (fitted on real pairs), from the learned level with its own fit once that is read;
- * for white noise the estimate itself, which is the sigma every model was trained with.
- * Mirrors training/strength.py `calibrated`. */
+ * (fitted on real pairs), or, once the learned level is read, the smaller of that and the
+ * level's own fit (both err high where they err, and too much strength smooths texture
+ * away: see training/strength.py); for white noise the estimate itself, which is the sigma every
+ * model was trained with. Mirrors training/strength.py `calibrated`. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
   const calibration = isCorrelated(estimate) ? card.auto_strength : undefined;
-  const fromLevel = calibration?.level !== undefined && estimate.level !== undefined && estimate.level !== null;
-  const { gain, offset } = (fromLevel ? calibration!.level : calibration) ?? { gain: 1, offset: 0 };
-  const source = fromLevel ? estimate.level! : estimate.auto;
+  const { gain, offset } = calibration ?? { gain: 1, offset: 0 };
+  let value = gain * estimate.auto + offset;
+  const level = calibration?.level;
+  if (level !== undefined && estimate.level !== undefined && estimate.level !== null) {
+    value = Math.min(value, level.gain * estimate.level + level.offset);
+  }
   const top = card.sigma_range?.[1] ?? 75;
-  return Math.round(Math.min(top, Math.max(0, gain * source + offset)));
+  return Math.round(Math.min(top, Math.max(0, value)));
 }
