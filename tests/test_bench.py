@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from bench import report
 from training.inference import context_pixels
 
@@ -161,9 +164,54 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
 
 
 def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:
-    import pytest
-
     from bench import strength_check
 
     with pytest.raises(SystemExit, match="error: .*"):
         strength_check.main(["models/photo-fast", "--images", str(tmp_path)])
+
+
+def test_bias_check_finds_a_brightness_shift_and_the_local_mean_removes_it() -> None:
+    """A result 4 levels too bright reads +4 in every luma bin beside the noisy photo's
+    ~0, and putting the noisy photo's local mean back removes the shift (PSNR rises)."""
+    from bench import bias_check
+    from training.metrics import psnr_uint8
+    from training.real_noise import Pair
+
+    rng = np.random.default_rng(0)
+    clean = np.repeat(np.linspace(10, 200, 96)[None, :, None], 64, axis=0).repeat(3, axis=2)
+    clean = clean.astype(np.uint8)
+    noisy = np.clip(clean + rng.normal(0, 3, clean.shape), 0, 255).round().astype(np.uint8)
+    shifted = np.clip(clean.astype(int) + 4, 0, 255).astype(np.uint8)
+    rows = bias_check.bias_by_luma([(Pair("ramp", noisy, clean), shifted)])
+    assert len(rows) == len(bias_check.LUMA_BINS) - 2  # 10-200: the top bin is empty, left out
+    assert sum(r["share"] for r in rows) == pytest.approx(1.0)
+    assert all(np.allclose(r["result"], 4.0) for r in rows)
+    assert all(abs(v) < 0.5 for r in rows for v in r["noisy"])
+    restored = bias_check.local_mean_restored(shifted, noisy, 12.0)
+    assert psnr_uint8(clean, restored) > psnr_uint8(clean, shifted) + 5
+
+
+def test_bias_check_runs_a_model_on_pairs_and_names_a_folder_without_them(
+    tmp_path: Path, capsys
+) -> None:  # noqa: ANN001
+    from PIL import Image
+
+    from bench import bias_check
+    from tests.test_real_noise import camera_pair
+
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    noisy, clean = camera_pair(0)
+    Image.fromarray(noisy).save(folder / "cam_real.png")
+    Image.fromarray(clean).save(folder / "cam_mean.png")
+    root = Path(__file__).resolve().parents[1]
+    assert bias_check.main([str(root / "models/photo-fast"), "--sets", str(folder)]) == 0
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("| pairs |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "1" and float(cells[2]) > 20  # the model denoised the pair
+    assert "| reference luma |" in out
+    (tmp_path / "empty").mkdir()
+    Image.fromarray(clean).save(tmp_path / "empty" / "a.png")
+    with pytest.raises(SystemExit, match="error: .*no NAME_real"):
+        bias_check.main([str(root / "models/photo-fast"), "--sets", str(tmp_path / "empty")])

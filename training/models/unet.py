@@ -36,10 +36,12 @@ PRESETS: dict[str, UNetConfig] = {
     "default": UNetConfig(channels=(32, 64, 96, 128), blocks=(2, 2, 2, 2)),
     # <= 80 k multiply-accumulates per pixel, for phones.
     "fast": UNetConfig(channels=(24, 48, 96, 128), blocks=(1, 1, 1, 1)),
-    # Not trained yet: default's lower levels, nothing at full resolution but the head,
-    # the skip and the tail; 1.6x faster in LiteRT.js (docs/candidates.md). Its levels 1-3
-    # have default's layer names and shapes, so --init-from models/default starts them.
-    "half-res": UNetConfig(channels=(16, 64, 96, 128), blocks=(0, 2, 2, 2)),
+    # default without its full-resolution residual blocks: nothing at full resolution but
+    # the head, the skip and the tail; about 1.6x faster in LiteRT.js (docs/candidates.md).
+    # Every layer it has has default's name and shape (the full-resolution width stayed
+    # 32, not the 16 first timed: 3 k more multiply-adds per pixel), so --init-from
+    # models/default or models/photo starts all of it, not only levels 1-3.
+    "half-res": UNetConfig(channels=(32, 64, 96, 128), blocks=(0, 2, 2, 2)),
 }
 
 
