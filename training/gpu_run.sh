@@ -40,7 +40,7 @@ for name in $MODELS; do
       --lr 2e-4 --gray-fraction 0.2 --workers 3 & ;;
     fast) train fast --arch fast --init-from models/fast --batch-size 64 --lr 2e-4 \
       --gray-fraction 0.2 --workers 2 & ;;
-    # The half-resolution design (docs/candidates.md: 1.62x faster than default in
+    # The half-resolution design (docs/candidates.md: 1.66x faster than default in
     # LiteRT.js), its lower levels from default's / photo's weights; the rest is new, so
     # a higher rate. Not run yet.
     half-res) train half-res --arch half-res --init-from models/default --batch-size 64 \
