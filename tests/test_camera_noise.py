@@ -151,6 +151,42 @@ def test_every_mode_gives_a_file_like_image_and_its_strength() -> None:
     assert 15 < np.mean(strengths) < 35
 
 
+def pixel_to_coarse_gradient_energy(gray: np.ndarray) -> float:
+    """Gradient energy at the pixel scale over that of the 2x-averaged image: ~0.3 for
+    photos at a camera's full resolution, 0.7-1 for downscaled ones, 4 for white noise."""
+    h, w = gray.shape[0] // 2 * 2, gray.shape[1] // 2 * 2
+    x = gray[:h, :w].astype(np.float64)
+    half = x.reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3))
+
+    def energy(y: np.ndarray) -> float:
+        return float(np.mean(np.diff(y, axis=0) ** 2) + np.mean(np.diff(y, axis=1) ** 2))
+
+    return energy(x) / energy(half)
+
+
+def test_softened_patches_lose_pixel_scale_detail_and_keep_their_mean() -> None:
+    """About SOFT_SHARE of the pairs start from a softened patch (the target shows it);
+    softening at the top of SOFT_SIGMA brings a sharp photo near the real references'
+    0.3 pixel-to-coarse gradient ratio; soft_share=0 leaves the patch as it is."""
+    from tests.test_page import synthetic_photo
+
+    rng = np.random.default_rng(3)
+    image = synthetic_photo((96, 96))
+    clean = (image[:96, :96] / 255.0).astype(np.float32)
+    sharp = pixel_to_coarse_gradient_energy(clean @ data.LUMA)
+    soft = cn.soften(clean, cn.SOFT_SIGMA[1])
+    assert pixel_to_coarse_gradient_energy(soft @ data.LUMA) < min(0.35, sharp / 1.5)
+    assert abs(float(soft.mean() - clean.mean())) < 2e-3
+    softened = 0
+    for _ in range(200):
+        _, target, _ = cn.realistic_pair(clean, rng, mix={"gaussian": 1.0})
+        softened += not np.array_equal(target, clean)
+    assert 0.4 < softened / 200 < 0.6
+    for _ in range(20):
+        _, target, _ = cn.realistic_pair(clean, rng, mix={"gaussian": 1.0}, soft_share=0.0)
+        assert np.array_equal(target, clean)
+
+
 def test_gray_pairs_stay_gray() -> None:
     rng = np.random.default_rng(8)
     clean = rng.uniform(0, 1, (32, 32, 3)).astype(np.float32)

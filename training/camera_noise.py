@@ -46,6 +46,14 @@ DEFAULT_MIX = {
 }
 SIGMA_MAX = 50.0  # white-noise share, 0-255 scale
 SHOT_RANGE = (1e-5, 2e-2)  # linear-light shot noise: base ISO on a DSLR to a phone at ISO 12800
+# Share of clean patches softened first, and the Gaussian sigma (px) they get: photos at a
+# camera's full resolution are soft at the pixel scale (lens, anti-aliasing filter,
+# demosaicing), while the training photos were downscaled and are sharp there. Measured
+# as the ratio of pixel-scale to 2x-scale gradient energy (median): 0.32 / 0.31 on the
+# CC15 / Nam25 references, 0.67-0.99 on the training sets; a Gaussian of 0.9-1.2 px brings
+# training photos to 0.36-0.31.
+SOFT_SHARE = 0.5
+SOFT_SIGMA = (0.4, 1.2)
 
 
 @dataclass(frozen=True)
@@ -305,16 +313,27 @@ def strength(noisy: np.ndarray, target: np.ndarray) -> float:
     return float(np.sqrt(np.mean((noisy.astype(np.float64) - target) ** 2)) * 255.0)
 
 
+def soften(clean: np.ndarray, sigma: float) -> np.ndarray:
+    """The patch as a camera at full resolution would render it: a Gaussian of `sigma`
+    px (mirror edges, so tiles of a patch stay consistent with the patch)."""
+    return ndimage.gaussian_filter(clean, sigma=(sigma, sigma, 0.0), mode="mirror")
+
+
 def realistic_pair(
     clean: np.ndarray,
     rng: np.random.Generator,
     gray: bool = False,
     mix: dict[str, float] | None = None,
+    soft_share: float = SOFT_SHARE,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """(noisy, target, strength) for one clean sRGB patch in [0, 1], mode drawn from `mix`.
 
     `gray`: the pair is turned gray after the noise (a gray photo was a colour one),
-    both sides replicated to three channels as the model's contract wants."""
+    both sides replicated to three channels as the model's contract wants.
+    `soft_share`: the chance that the clean patch is first softened (SOFT_SIGMA), both
+    sides then built from it: the model sees pixel-soft content as well as sharp."""
+    if rng.random() < soft_share:
+        clean = soften(clean, float(rng.uniform(*SOFT_SIGMA))).astype(np.float32)
     mix = mix or DEFAULT_MIX
     mode = rng.choice(list(mix), p=np.array(list(mix.values())) / sum(mix.values()))
     if mode == "camera":

@@ -470,7 +470,13 @@ def main(
             "patches_seen": args.epochs * args.steps_per_epoch * args.batch_size,
             "noise": args.noise,
             **(
-                {"noise_mix": camera_noise.DEFAULT_MIX}
+                {
+                    "noise_mix": camera_noise.DEFAULT_MIX,
+                    "softened": {
+                        "share": camera_noise.SOFT_SHARE,
+                        "gaussian_sigma_px": list(camera_noise.SOFT_SIGMA),
+                    },
+                }
                 if args.noise == "photo"
                 else {"sigma_max": args.sigma_max, "quantized_fraction": args.quantized_fraction}
             ),
