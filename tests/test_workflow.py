@@ -330,7 +330,7 @@ def wait_preview(page, sigma: int, timeout: float = 60) -> float:  # noqa: ANN00
 def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
     session, server_url: str, tmp_path: Path, backend: str, query: str
 ) -> None:
-    """The preview runs on TF.js with 32 px of context. On TF.js the full run's pixels
+    """The preview runs on TF.js with the model's halo as context. On TF.js the full run's pixels
     there are the preview's within a grey level; on LiteRT.js (Chromium's and Firefox's CPU
     path for photos of a megapixel or more; forced here by a tile size on a small one)
     the full run uses int8 weights with activations quantized per tile, so they

@@ -7,7 +7,7 @@ import { Preview } from './Preview';
 import { Batch } from './Batch';
 import { batchReducer } from './batch';
 import { chosenFiles, droppedFiles, type Named } from './dropped';
-import { crop, inner, noisiestFlatCentre, PREVIEW_HALO, previewContext, previewRegion } from './preview';
+import { crop, inner, noisiestFlatCentre, previewContext, previewRegion } from './preview';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
 import { encodeResult } from './output';
 import { autoStrength, estimateSigma, needsLevel } from '../engine/sigma';
@@ -193,6 +193,8 @@ export function App() {
   const outputFormat = format ?? defaultFormat(picture?.type ?? '');
 
   // The preview region of this pick and strength; one preview at a time, the latest wins.
+  // The crop's true context, and the engine's mirror padding around it: the same width.
+  const previewHalo = denoiser ? previewContext(denoiser.card.halo, denoiser.card.size_multiple) : 0;
   const region =
     picture && denoiser
       ? previewRegion(
@@ -200,7 +202,7 @@ export function App() {
           picture.image.height,
           previewAt?.pick === state.pick ? previewAt.x : picture.previewCentre.x,
           previewAt?.pick === state.pick ? previewAt.y : picture.previewCentre.y,
-          previewContext(denoiser.card.halo, denoiser.card.size_multiple),
+          previewHalo,
           denoiser.card.size_multiple,
         )
       : null;
@@ -218,7 +220,7 @@ export function App() {
       previewBusy.current = true;
       const { outer } = region;
       denoiser
-        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024, halo: PREVIEW_HALO })
+        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024, halo: previewHalo })
         .then((out) => {
           if (pick === picks.current) setPreview({ pick, key: previewKey, sigma, image: inner(out.image, region) });
         })

@@ -8,13 +8,15 @@ import { contextPixels } from '../engine/tiling';
 export const PREVIEW_SIDE = 160;
 
 /**
- * Context (px) a preview gets on each side instead of the model's full halo (97-104 px).
- * Measured on 6 real pairs (CC15, Nam25) with `photo` and `default`: with 32 px the
- * region's pixels differ from the full run's by at most 1 grey level (mean 0.01-0.03),
- * with 24 px by up to 2; the full halo would make the work 4x larger (the engine also
- * mirror-pads the crop by its context): 288 x 288 px instead of 576 x 576.
+ * The most context (px) a preview gets on each side; below it, the model's own halo.
+ * The cards' halos are measured (training/halo.py: the context that keeps tiles within
+ * one grey level of the whole image): 32-48 px for the shipped models, and the preview
+ * then matches the full run within a grey level. Until 2026-11-29 (session 9) the cap was
+ * 32 px, chosen when halos were the full receptive field (97-104 px); `photo`'s stage-6
+ * weights (halo 48) then differed by up to 3 levels at strength 30. The cap keeps a card
+ * that still carries its receptive field from making the preview 4x the work.
  */
-export const PREVIEW_HALO = 32;
+export const PREVIEW_HALO = 64;
 
 /** The context a preview denoises around its region: the model's halo, capped. */
 export function previewContext(halo: number, multiple: number): number {
