@@ -27,14 +27,13 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from training import card
 from training.data import LUMA, NoImagesError
 from training.metrics import psnr_uint8, to_uint8
 from training.real_noise import (
     NoPairsError,
     Pair,
     denoise_at,
-    level_dir_for,
+    load_model_and_level,
     read_pairs,
     real_folder,
 )
@@ -82,15 +81,8 @@ def bias_by_luma(pairs: list[tuple[Pair, np.ndarray]]) -> list[dict[str, Any]]:
 
 
 def check(model_dir: Path, sets: list[str], radius: float) -> tuple[list[dict], dict[str, Any]]:
-    """(luma rows over all pairs, per set {plain, restored, gain} mean PSNR)."""
-    import keras
-
-    import training.models  # noqa: F401  (registers the layers the model uses)
-
-    model_card = card.read_card(model_dir)
-    model = keras.saving.load_model(model_dir / card.KERAS_NAME)
-    level_dir = level_dir_for(model_dir, model_card)
-    level = keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+    """(luma rows over all pairs, per set {pairs, auto, restored}: count and mean PSNR)."""
+    model, model_card, level = load_model_and_level(model_dir)
     everything: list[tuple[Pair, np.ndarray]] = []
     scores = {}
     for name in sets:

@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from training import camera_noise, card, data
+from training import camera_noise, data
 from training.metrics import psnr_uint8, to_uint8
-from training.real_noise import denoise_at, level_dir_for
+from training.real_noise import denoise_at, load_model_and_level
 from training.strength import Estimate, calibrated, estimate_with_level
 
 CROP = 192
@@ -62,18 +62,6 @@ def strengths(estimate: Estimate, auto: dict, rms: float) -> dict[str, float]:
         chosen["smaller (page)"] = calibrated(estimate, auto)
     chosen["true RMS"] = rms
     return chosen
-
-
-def load(model_dir: Path) -> tuple[Any, dict, Any]:
-    """(model, its card, the learned level its card names or None), loaded once."""
-    import keras
-
-    import training.models  # noqa: F401  (registers the layers the model uses)
-
-    model_card = card.read_card(model_dir)
-    level_dir = level_dir_for(model_dir, model_card)
-    level = keras.saving.load_model(level_dir / "model.keras") if level_dir else None
-    return keras.saving.load_model(model_dir / card.KERAS_NAME), model_card, level
 
 
 def check(loaded: tuple[Any, dict, Any], images: list[np.ndarray], phone: bool, seed: int) -> dict:
@@ -125,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         images = data.load_images([args.images], min_size=64)[: args.crops]
     except data.NoImagesError as error:
         raise SystemExit(f"error: {error}") from None
-    loaded = load(args.model_dir)
+    loaded = load_model_and_level(args.model_dir)
     results = {
         label: check(loaded, images, phone, args.seed)
         for label, phone in (("mix", False), ("phone", True))

@@ -160,6 +160,20 @@ def level_dir_for(model_dir: Path, model_card: dict[str, Any]) -> Path | None:
     return (model_dir / level["model"]) if level else None
 
 
+def load_model_and_level(model_dir: Path) -> tuple[Any, dict[str, Any], Any]:
+    """(Keras model, its card, the learned level its card names or None), each loaded
+    once: what a tool scoring a model at the page's auto strength needs."""
+    import keras
+
+    import training.models  # noqa: F401  (registers the layers the model uses)
+    from training import card
+
+    model_card = card.read_card(model_dir)
+    level_dir = level_dir_for(model_dir, model_card)
+    level = keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+    return keras.saving.load_model(model_dir / card.KERAS_NAME), model_card, level
+
+
 def estimates_of(pairs: list[Pair], level_model: Any = None) -> list[Estimate]:  # noqa: ANN401
     """The page's estimate of each pair's noisy photo, with the learned level when a
     level model is given."""
