@@ -321,6 +321,8 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
         "2",
         "--workers",
         "1",
+        "--soft-share",
+        "0.8",
     )
     args = train.parse_args(argv)
     _, trainer = train.make_trainer(args, 6)
@@ -331,5 +333,12 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
     assert saved["training"]["noise_mix"]["camera"] > 0.5
     assert saved["contract"]["input"] == card.PHOTO_STRENGTH_MAP  # says what channel 3 means
     assert "best_val_psnr_camera_mix" in saved["training"]
+    assert saved["training"]["softened"]["share"] == 0.8
     history = (tmp_path / "run/history.csv").read_text().splitlines()
     assert len(history) == 3 and "val_psnr" in history[0]
+
+
+def test_a_soft_share_outside_0_1_is_refused_by_name(capsys) -> None:  # noqa: ANN001
+    with pytest.raises(SystemExit):
+        train.parse_args(["--noise", "photo", "--soft-share", "1.5"])
+    assert "--soft-share must be between 0 and 1, not 1.5" in capsys.readouterr().err

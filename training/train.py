@@ -18,6 +18,7 @@ import platform
 import shutil
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -168,7 +169,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=0,
         help="--noise photo: make the noise in this many processes (0: in the worker threads)",
     )
+    p.add_argument(
+        "--soft-share",
+        type=float,
+        default=camera_noise.SOFT_SHARE,
+        help="--noise photo: share of clean patches softened first (pixel-soft content, "
+        "as a camera at full resolution renders it); validation keeps the default",
+    )
     args = p.parse_args(argv)
+    if not 0.0 <= args.soft_share <= 1.0:
+        p.error(f"--soft-share must be between 0 and 1, not {args.soft_share:g}")
     args.out = args.out or Path("models") / args.arch
     args.workdir = args.workdir or Path("runs") / args.arch
     args.options = models.AutoencoderOptions(
@@ -330,7 +340,7 @@ def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa:
             args.batch_size,
             args.steps_per_epoch,
             args.seed,
-            camera_noise.realistic_pair,
+            partial(camera_noise.realistic_pair, soft_share=args.soft_share),
             gray_fraction=args.gray_fraction,
             processes=args.processes,
             workers=args.workers,
@@ -473,7 +483,7 @@ def main(
                 {
                     "noise_mix": camera_noise.DEFAULT_MIX,
                     "softened": {
-                        "share": camera_noise.SOFT_SHARE,
+                        "share": args.soft_share,
                         "gaussian_sigma_px": list(camera_noise.SOFT_SIGMA),
                     },
                 }
