@@ -136,6 +136,20 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     model_dir = tmp_path / "fast"
     shutil.copytree(ROOT / "models/fast", model_dir)
     docs = tmp_path / "docs"
+    docs.mkdir()
+    earlier = {"auto": 30.5, "best_fixed": 31.0, "best_fixed_strength": 5.0}
+    earlier["worst_gain_over_noisy_at_auto"] = 0.25
+    protocol = {"sets": [str(pair_folder)], "strengths": [0.0, 5.0, 10.0, 20.0]}
+    (docs / "real-noise.json").write_text(  # an earlier run on the same pairs, other model
+        json.dumps(
+            {
+                "protocol": protocol,
+                "folders": {"earlier": "models/earlier"},
+                "method_args": {},
+                "results": {"noisy": {}, "earlier": {pair_folder.name: earlier}},
+            }
+        )
+    )
     result = subprocess.run(
         [
             sys.executable,
@@ -181,11 +195,15 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     scores = saved["evaluation_real"]["pairs"]
     noisy = real_noise.noisy_mean(real_noise.read_pairs(pair_folder))
     assert scores["auto"] > noisy + 0.5 and scores["best_fixed"] >= scores["auto"] - 0.5
-    per_pair = json.loads((docs / "real-noise.json").read_text())["fast"]["pairs"]["pairs"]
+    per_pair = json.loads((docs / "real-noise.json").read_text())["results"]["fast"]["pairs"][
+        "pairs"
+    ]
     gains = [p["auto"] - p["noisy"] for p in per_pair.values()]
     assert scores["worst_gain_over_noisy_at_auto"] == pytest.approx(min(gains), abs=2e-3)
     report = (docs / "real-noise.md").read_text()
     assert "| `fast`, auto strength |" in report and "| noisy |" in report
+    assert "| `earlier`, auto strength | **30.50** | +0.25 dB |" in report  # kept
+    assert "training.evaluate models/earlier " + str(model_dir) in report
     assert len(list((tmp_path / "cache/real-curves").glob("*.json"))) == 1  # reruns reuse it
     assert Image.open(docs / "real-noise.png").size[0] > 9 * 96  # 9 crops of the 96-px pairs
 

@@ -265,6 +265,13 @@ def test_evaluate_writes_the_table_the_grid_and_the_card(tmp_path: Path) -> None
         Image.fromarray(synthetic_photo((96, 80), seed=i)).save(photos / f"p{i}.png")
     model_dir = tmp_path / "fast"
     shutil.copytree(root / "models/fast", model_dir)
+    from training.report_record import Record
+
+    (tmp_path / "docs").mkdir()
+    protocol = {"datasets": [str(photos)], "sigmas": [25.0], "limit": None, "crop": None}
+    earlier_row = {"my-photos": {"25": {"psnr": 29.5, "ssim": 0.8, "images": 2}}}
+    earlier = Record(protocol, {"earlier": "models/earlier"}, {"earlier": earlier_row}, {})
+    (tmp_path / "docs/evaluation.json").write_text(earlier.to_json())  # other model's run
     result = subprocess.run(
         [
             sys.executable,
@@ -291,6 +298,8 @@ def test_evaluate_writes_the_table_the_grid_and_the_card(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr[-2000:]
     table = (tmp_path / "docs/evaluation.md").read_text()
     assert "| noisy |" in table and "| CBM3D |" in table and "| fast |" in table
+    assert "| earlier | 29.50 / 0.800 (2) |" in table  # kept: same protocol
+    assert f"training.evaluate models/earlier {model_dir} --cbm3d-limit 1 --datasets" in table
     assert Image.open(tmp_path / "docs/evaluation.png").size[0] == 4 * 96 + 3 * 4
     evaluation = card.read_card(model_dir)["evaluation"]
     scores = evaluation["my-photos"]["25"]

@@ -14,7 +14,6 @@ its results are cached on disk.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -30,10 +29,12 @@ from training import card, data, real_noise
 from training.inference import denoise_any
 from training.metrics import psnr_uint8, to_uint8
 from training.noise import seeded_gaussian_noise
+from training.report_record import Record, merged, read_record
 
 log = logging.getLogger("training.evaluate")
 SHARED_VAL = data.DEFAULT_VAL_DIR.parent
 STANDARD_SETS = {"CBSD68": "rgb", "BSD68": "gray", "Set12": "gray"}
+SIGMAS = [15.0, 25.0, 50.0]
 # A card names the learned level when the page's rule with it (the smaller of the two
 # fits, training/strength.py) scores the real pairs this close to the hand-made fit alone,
 # or better. The pairs are DSLR shots at RMS 2-8; beyond them the level reads better
@@ -130,7 +131,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=list(STANDARD_SETS),
         help=f"names under {SHARED_VAL} or paths to folders of clean images",
     )
-    p.add_argument("--sigmas", type=float, nargs="+", default=[15.0, 25.0, 50.0])
+    p.add_argument("--sigmas", type=float, nargs="+", default=SIGMAS)
     p.add_argument("--limit", type=int, default=None, help="images per dataset")
     p.add_argument("--crop", type=int, default=None, help="evaluate centre crops of this side")
     p.add_argument(
@@ -381,12 +382,22 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 picture_rows.append((s.label, pair, result, folder.name))
     args.docs.mkdir(parents=True, exist_ok=True)
     real_noise.crops_picture(picture_rows, args.docs / "real-noise.png")
-    (args.docs / "real-noise.json").write_text(json.dumps(results, indent=1) + "\n")
-    table = real_noise.markdown_table(results, [s.label for s in sets])
+    record_file = args.docs / "real-noise.json"
+    record = merged(
+        Record(
+            protocol={"sets": args.real, "strengths": list(strengths)},
+            folders={folder.name: str(folder) for folder in args.models},
+            results=results,
+            method_args={},
+        ),
+        read_record(record_file),
+    )
+    record_file.write_text(record.to_json())
+    table = real_noise.markdown_table(record.results, [s.label for s in sets])
     command = " ".join(
         [
             "python -m training.evaluate",
-            *map(str, args.models),
+            *record.folders.values(),
             "--real",
             *args.real,
             *(["--calibrate"] if args.calibrate else []),
@@ -420,17 +431,44 @@ def main(argv: list[str] | None = None) -> int:
     results, grid_rows = evaluate(args)
     args.docs.mkdir(parents=True, exist_ok=True)
     crop_grid(grid_rows, args.docs / "evaluation.png")
-    table = markdown_table(results)
+    record_file = args.docs / "evaluation.json"
+    record = merged(
+        Record(
+            protocol={
+                "datasets": args.datasets,
+                "sigmas": args.sigmas,
+                "limit": args.limit,
+                "crop": args.crop,
+            },
+            folders={folder.name: str(folder) for folder in args.models},
+            results=results,
+            method_args={"CBM3D": ["--cbm3d-limit", str(args.cbm3d_limit)]}
+            if "CBM3D" in results
+            else {},
+        ),
+        read_record(record_file),
+    )
+    record_file.write_text(record.to_json())
+    table = markdown_table(record.results)
+    command = " ".join(
+        [
+            "python -m training.evaluate",
+            *record.folders.values(),
+            *(arg for args_of in record.method_args.values() for arg in args_of),
+            *(["--datasets", *args.datasets] if args.datasets != list(STANDARD_SETS) else []),
+            *(["--sigmas", *(f"{x:g}" for x in args.sigmas)] if args.sigmas != SIGMAS else []),
+            *(["--limit", str(args.limit)] if args.limit else []),
+            *(["--crop", str(args.crop)] if args.crop else []),
+        ]
+    )
     text = (
         "# Evaluation\n\nPSNR (dB) / SSIM on uint8, (images). Float Gaussian noise seeded "
         "per image and σ, noisy input unclipped, output clipped and rounded. CBM3D is the "
-        "`bm3d` package with the true σ.\n\n"
-        f"Command: `python -m training.evaluate {' '.join(str(m) for m in args.models)} "
-        f"--cbm3d-limit {args.cbm3d_limit}"
-        + (f" --limit {args.limit}" if args.limit else "")
-        + (f" --crop {args.crop}" if args.crop else "")
-        + f"` ({time.perf_counter() - start:.0f} s on this machine)\n\n{table}\n\n"
-        "![noisy | CBM3D | models | clean](evaluation.png)\n"
+        "`bm3d` package with the true σ. Rows of models not in the latest run are kept from "
+        "earlier runs of the same protocol (evaluation.json).\n\n"
+        f"Command: `{command}` (latest run: {time.perf_counter() - start:.0f} s on this "
+        f"machine)\n\n{table}\n\n"
+        "![noisy | CBM3D | models | clean (latest run)](evaluation.png)\n"
     )
     (args.docs / "evaluation.md").write_text(text)
     print(table)

@@ -368,7 +368,8 @@ slider value (of {strengths}) that is best for the whole set. "Worst pair vs noi
 the smallest gain of any pair over its own noisy input at auto strength (negative: a
 pair came out worse). Published numbers are quoted from `../shared/data/README.md`.
 
-Command: `{command}` ({seconds} s on this machine)
+Command: `{command}` (latest run: {seconds} s on this machine; rows of models not in it
+are kept from earlier runs on the same sets, whose numbers are in real-noise.json)
 
 {table}
 
