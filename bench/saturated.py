@@ -18,7 +18,7 @@ saturation, mild low-frequency shading, flat or shaded saturated shapes with har
 (anti-aliased) or soft (blurred) edges, and a few thin coloured curves. The evaluation
 writes evaluation.md/.json/.png into `--docs` (never docs/, whose evaluation.md is the
 standard sets' report); CBM3D's results are cached under .cache/cbm3d, keyed by the
-images' digest. Prints the set's statistics, the evaluation's table, each model's gap to
+images' content (training.evaluate). Prints the set's statistics, the evaluation's table, each model's gap to
 CBM3D, and PSNR split into smooth pixels and pixels near hard edges and lines (which of
 the two a gap comes from). Several minutes on 2 busy cores, most of it CBM3D.
 """
@@ -26,7 +26,6 @@ the two a gap comes from). Several minutes on 2 busy cores, most of it CBM3D.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,15 +210,6 @@ def write_set(images: list[np.ndarray], out: Path) -> list[Path]:
     return paths
 
 
-def digest(images: list[np.ndarray]) -> str:
-    """Short content hash: CBM3D's cache is keyed by folder and file name, so a set with
-    other content must not reuse it."""
-    sha = hashlib.sha256()
-    for image in images:
-        sha.update(image.tobytes())
-    return sha.hexdigest()[:12]
-
-
 @dataclass
 class Statistics:
     """What makes the set McMaster-like, in numbers (uint8 images, all pixels pooled).
@@ -319,13 +309,12 @@ def region_table(
     gradients) with hard edges and thin lines, and one PSNR over all pixels cannot say
     which of them a gap to CBM3D comes from. The models run again (seconds: 256x256
     images) with the evaluation's noise; CBM3D's results are read from the evaluation's
-    cache (its layout: cache/<folder name>/<sigma>/<stem>.png), and left out if absent."""
+    cache, and left out if absent."""
     import keras
 
     import training.models  # noqa: F401  (registers the custom layers)
     from training import card
-    from training.evaluate import read_clean
-    from training.inference import denoise_any
+    from training.evaluate import cbm3d_cache_file, denoise_as_evaluated, read_clean
     from training.metrics import to_uint8
     from training.noise import seeded_gaussian_noise
 
@@ -340,20 +329,11 @@ def region_table(
         for (path, clean), edges in zip(cleans, masks, strict=True):
             noisy = seeded_gaussian_noise(clean / 255.0, float(sigma), path.name)
             estimates = {"noisy": to_uint8(noisy)}
-            cached = cbm3d_cache / path.parent.name / sigma / f"{path.stem}.png"
+            cached = cbm3d_cache_file(cbm3d_cache, path.parent.name, float(sigma), path, clean)
             if cached.is_file():
                 estimates["CBM3D"] = np.asarray(Image.open(cached))
             for name, model, model_card in loaded:
-                estimates[name] = to_uint8(
-                    denoise_any(
-                        model,
-                        noisy,
-                        float(sigma),
-                        multiple=model_card["size_multiple"],
-                        halo=model_card["halo"],
-                        input_size=model_card.get("input_size"),
-                    )
-                )
+                estimates[name] = denoise_as_evaluated(model, model_card, noisy, float(sigma))
             for method, estimate in estimates.items():
                 for region, mask in (("smooth", ~edges), ("edges", edges)):
                     psnr = region_psnr(clean, estimate, mask)
@@ -417,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
             statistics([evaluate.read_clean(f, "rgb") for f in image_files(cbsd68)]).line("CBSD68")
         )
     print()
-    cbm3d_cache = Path(".cache/cbm3d") / f"saturated-{digest(images)}"
+    cbm3d_cache = Path(".cache/cbm3d")  # evaluate's default; keyed by content there
     status = evaluate.main(
         [
             *map(str, args.models),

@@ -14,6 +14,7 @@ its results are cached on disk.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import sys
@@ -25,11 +26,11 @@ from typing import Any
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from training import card, data, real_noise
+from training import card, data, real_noise, report_record
 from training.inference import denoise_any
 from training.metrics import psnr_uint8, to_uint8
 from training.noise import seeded_gaussian_noise
-from training.report_record import Record, merged, read_record
+from training.report_record import Record
 
 log = logging.getLogger("training.evaluate")
 SHARED_VAL = data.DEFAULT_VAL_DIR.parent
@@ -99,6 +100,33 @@ def cbm3d(noisy: np.ndarray, sigma: float, cache: Path) -> np.ndarray:
     cache.parent.mkdir(parents=True, exist_ok=True)
     Image.fromarray(result_u8).save(cache)
     return result_u8
+
+
+def cbm3d_cache_file(cache: Path, label: str, sigma: float, path: Path, clean: np.ndarray) -> Path:
+    """Where CBM3D's result for this clean image and sigma is cached. Keyed by the clean
+    pixels too, not only the folder and file name: a folder whose images changed (a
+    regenerated set, another --crop) must not reuse a result made for other pixels."""
+    digest = hashlib.sha1(clean.tobytes()).hexdigest()[:12]
+    return cache / label / f"{sigma:g}" / f"{path.stem}-{digest}.png"
+
+
+def denoise_as_evaluated(
+    model: Any,  # noqa: ANN401 (a Keras model)
+    model_card: dict[str, Any],
+    noisy: np.ndarray,
+    sigma: float,
+) -> np.ndarray:
+    """uint8 result of a model on float noisy RGB told the true sigma: what the table scores."""
+    return to_uint8(
+        denoise_any(
+            model,
+            noisy,
+            sigma,
+            multiple=model_card["size_multiple"],
+            halo=model_card["halo"],
+            input_size=model_card.get("input_size"),
+        )
+    )
 
 
 def crop_grid(rows: list[list[np.ndarray]], path: Path, size: int = 128) -> None:
@@ -211,7 +239,6 @@ def evaluate(args: argparse.Namespace) -> tuple[Results, list[list[np.ndarray]]]
     grid_rows: list[list[np.ndarray]] = []
     for name in args.datasets:
         label, folder, mode = dataset_folder(name)
-        cache_label = f"{label}-crop{args.crop}" if args.crop else label
         cleans = []
         for path in data.image_files(folder)[: args.limit]:
             try:
@@ -227,20 +254,12 @@ def evaluate(args: argparse.Namespace) -> tuple[Results, list[list[np.ndarray]]]
                 scores.setdefault("noisy", Scores()).add(clean, to_uint8(noisy))
                 row = [to_uint8(noisy)]
                 if index < args.cbm3d_limit:
-                    cached = args.cache / cache_label / f"{sigma:g}" / f"{path.stem}.png"
+                    cached = cbm3d_cache_file(args.cache, label, sigma, path, clean)
                     result = cbm3d(noisy, sigma, cached)
                     scores.setdefault("CBM3D", Scores()).add(clean, result)
                     row.append(result)
                 for model_name, (model, model_card) in loaded.items():
-                    out = denoise_any(
-                        model,
-                        noisy,
-                        sigma,
-                        multiple=model_card["size_multiple"],
-                        halo=model_card["halo"],
-                        input_size=model_card.get("input_size"),
-                    )
-                    out = to_uint8(out)
+                    out = denoise_as_evaluated(model, model_card, noisy, sigma)
                     scores.setdefault(model_name, Scores()).add(clean, out)
                     row.append(out)
                 if index == 0 and label == dataset_folder(args.datasets[0])[0]:
@@ -382,17 +401,15 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 picture_rows.append((s.label, pair, result, folder.name))
     args.docs.mkdir(parents=True, exist_ok=True)
     real_noise.crops_picture(picture_rows, args.docs / "real-noise.png")
-    record_file = args.docs / "real-noise.json"
-    record = merged(
+    record = report_record.update(
+        args.docs / "real-noise.json",
         Record(
             protocol={"sets": args.real, "strengths": list(strengths)},
             folders={folder.name: str(folder) for folder in args.models},
             results=results,
             method_args={},
         ),
-        read_record(record_file),
     )
-    record_file.write_text(record.to_json())
     table = real_noise.markdown_table(record.results, [s.label for s in sets])
     command = " ".join(
         [
@@ -431,8 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     results, grid_rows = evaluate(args)
     args.docs.mkdir(parents=True, exist_ok=True)
     crop_grid(grid_rows, args.docs / "evaluation.png")
-    record_file = args.docs / "evaluation.json"
-    record = merged(
+    record = report_record.update(
+        args.docs / "evaluation.json",
         Record(
             protocol={
                 "datasets": args.datasets,
@@ -446,9 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             if "CBM3D" in results
             else {},
         ),
-        read_record(record_file),
     )
-    record_file.write_text(record.to_json())
     table = markdown_table(record.results)
     command = " ".join(
         [

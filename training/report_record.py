@@ -60,15 +60,23 @@ def merged(new: Record, previous: Record | None) -> Record:
             log.info("the earlier report was measured otherwise: its rows are not kept")
         return new
     results = {**previous.results, **new.results}
-    order = sorted(results, key=lambda m: m in previous.folders or m in new.folders)
+    folders = {**previous.folders, **new.folders}
+    method_args = {**previous.method_args, **new.method_args}
+    order = sorted(results, key=lambda m: m in folders)  # stable: non-models first
     kept = [m for m in previous.results if m not in new.results]
     if kept:
         log.info("keeping the earlier report's rows for: %s", ", ".join(kept))
-    folders = {**previous.folders, **new.folders}
-    method_args = {**previous.method_args, **new.method_args}
     return Record(
         new.protocol,
         {m: folders[m] for m in order if m in folders},
         {m: results[m] for m in order},
         {m: method_args[m] for m in order if m in method_args},
     )
+
+
+def update(path: Path, new: Record) -> Record:
+    """Merge `new` into the record at `path` (see `merged`), write it back, return it:
+    what each report of training.evaluate does before writing its table."""
+    record = merged(new, read_record(path))
+    path.write_text(record.to_json())
+    return record
