@@ -214,6 +214,65 @@ def test_resume_continues_from_where_it_stopped(image_folder: Path, tmp_path: Pa
     )
 
 
+class WeightsAtEpochStart(keras.callbacks.Callback):
+    """Records, as each epoch begins, the model's weights and the optimizer's averages."""
+
+    def __init__(self, record: dict[int, tuple[np.ndarray, np.ndarray]]) -> None:
+        super().__init__()
+        self.record = record
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        if not self.model.optimizer.built:
+            return  # the first epoch: nothing averaged yet
+        flat = [np.ravel(keras.ops.convert_to_numpy(v)) for v in self.model.trainable_variables]
+        averages = self.model.optimizer._model_variables_moving_average  # noqa: SLF001
+        flat_avg = [np.ravel(keras.ops.convert_to_numpy(v)) for v in averages]
+        self.record[epoch] = (np.concatenate(flat), np.concatenate(flat_avg))
+
+
+def test_ema_run_validates_the_average_and_resumes_from_the_raw_weights(
+    image_folder: Path, tmp_path: Path
+) -> None:
+    """--ema: the saved model is the weights' moving average, not the last step's; a
+    killed run resumes with the last step's weights in the model and the average in the
+    optimizer, exactly as they were (a backup taken after the swap would restore the
+    average into the model and lose the raw weights)."""
+    argv = tiny_run(
+        image_folder,
+        tmp_path,
+        "--val-count",
+        "1",
+        "--batch-size",
+        "4",
+        "--steps-per-epoch",
+        "3",
+        "--epochs",
+        "3",
+        "--lr",
+        "1e-2",
+        "--ema",
+        "0.5",
+    )
+    before: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    with pytest.raises(KeyboardInterrupt):
+        train.main(argv, extra_callbacks=[WeightsAtEpochStart(before), StopAt(2)])
+    raw, average = before[2]
+    assert np.abs(raw - average).max() > 1e-3  # the average is not the last step
+    after: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    train.main([*argv, "--resume"], extra_callbacks=[WeightsAtEpochStart(after)])
+    # (Keras swaps the two by adding and subtracting: equal up to float rounding)
+    np.testing.assert_allclose(after[2][0], raw, atol=1e-6)
+    np.testing.assert_allclose(after[2][1], average, atol=1e-6)
+    saved = card.read_card(tmp_path / "out")
+    assert saved["training"]["weights_ema_momentum"] == 0.5
+
+
+def test_an_ema_momentum_outside_0_1_is_refused_by_name(capsys) -> None:  # noqa: ANN001
+    with pytest.raises(SystemExit):
+        train.parse_args(["--ema", "1"])
+    assert "--ema must be a momentum in [0, 1), not 1" in capsys.readouterr().err
+
+
 def test_psnr_of_a_known_mse() -> None:
     reference = np.full((10, 10), 100, np.uint8)
     estimate = reference.copy()

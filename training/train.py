@@ -161,6 +161,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="continue from the last backup in --workdir instead of starting anew",
     )
+    p.add_argument(
+        "--ema",
+        type=float,
+        default=0.0,
+        metavar="MOMENTUM",
+        help="keep an exponential moving average of the weights (e.g. 0.999: about the "
+        "last 1000 steps) and validate, checkpoint and save that average instead of the "
+        "last step's weights; 0: off",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=4, help="input workers (non-TF backends)")
     p.add_argument(
@@ -179,6 +188,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not 0.0 <= args.soft_share <= 1.0:
         p.error(f"--soft-share must be between 0 and 1, not {args.soft_share:g}")
+    if not 0.0 <= args.ema < 1.0:
+        p.error(f"--ema must be a momentum in [0, 1), not {args.ema:g}")
     args.out = args.out or Path("models") / args.arch
     args.workdir = args.workdir or Path("runs") / args.arch
     args.options = models.AutoencoderOptions(
@@ -295,8 +306,13 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
     schedule = keras.optimizers.schedules.CosineDecay(
         args.lr, decay_steps=max(steps_total, 1), alpha=0.01
     )
+    optimizer = (
+        keras.optimizers.Adam(schedule, use_ema=True, ema_momentum=args.ema)
+        if args.ema
+        else keras.optimizers.Adam(schedule)
+    )
     trainer.compile(
-        optimizer=keras.optimizers.Adam(schedule),
+        optimizer=optimizer,
         loss=models.reconstruction_loss(args.arch),
         metrics=[psnr_metric],
         jit_compile="auto",
@@ -434,7 +450,13 @@ def main(
 
     # Fit
     best = args.workdir / "best.weights.h5"
+    # Order matters with --ema: the backup is written first, while the model holds the
+    # last step's weights (a resumed run must continue from those, with the average in
+    # the optimizer); then the average is swapped in for validation and the best
+    # checkpoint, and swapped out again when the next epoch begins.
     callbacks: list[keras.callbacks.Callback] = [
+        keras.callbacks.BackupAndRestore(args.workdir / "backup", save_freq="epoch"),
+        *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if args.ema else []),
         ValidationPSNR(
             denoiser, val_crops, models.fixed_input_size(args.arch, args.options), args.noise
         ),
@@ -446,7 +468,6 @@ def main(
             save_weights_only=True,
             verbose=1,
         ),
-        keras.callbacks.BackupAndRestore(args.workdir / "backup", save_freq="epoch"),
         keras.callbacks.CSVLogger(args.workdir / "history.csv", append=True),
     ]
     if keras.backend.backend() == "tensorflow":
@@ -494,6 +515,7 @@ def main(
             "init_from": str(args.init_from) if args.init_from else None,
             "init_layers": args.init_layers if args.init_from else None,
             "loss": type(models.reconstruction_loss(args.arch)).__name__,
+            **({"weights_ema_momentum": args.ema} if args.ema else {}),
             **family_options(args),
             "mixed_precision": args.mixed_precision,
             "backend": keras.backend.backend(),
