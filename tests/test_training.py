@@ -273,6 +273,60 @@ def test_an_ema_momentum_outside_0_1_is_refused_by_name(capsys) -> None:  # noqa
     assert "--ema must be a momentum in [0, 1), not 1" in capsys.readouterr().err
 
 
+class DenoiserWeightsAtEpochEnd(keras.callbacks.Callback):
+    """Records the denoiser's weights (the trainer's last layer) as each epoch ends."""
+
+    def __init__(self, record: dict[int, list[np.ndarray]]) -> None:
+        super().__init__()
+        self.record = record
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.record[epoch] = self.model.layers[-1].get_weights()
+
+
+def test_average_from_saves_the_mean_of_the_late_epochs_across_a_resume(
+    image_folder: Path, tmp_path: Path
+) -> None:
+    """--average-from 2 of 3 epochs: the saved model is the mean of the weights at the
+    end of epochs 2 and 3, also when the run was killed after epoch 2 and resumed (the
+    running sum is kept in the workdir); the card says which epochs it averaged."""
+    argv = tiny_run(
+        image_folder,
+        tmp_path,
+        "--val-count",
+        "1",
+        "--batch-size",
+        "4",
+        "--steps-per-epoch",
+        "3",
+        "--epochs",
+        "3",
+        "--lr",
+        "1e-2",
+        "--average-from",
+        "2",
+    )
+    ends: dict[int, list[np.ndarray]] = {}
+    with pytest.raises(KeyboardInterrupt):
+        train.main(argv, extra_callbacks=[DenoiserWeightsAtEpochEnd(ends), StopAt(2)])
+    train.main([*argv, "--resume"], extra_callbacks=[DenoiserWeightsAtEpochEnd(ends)])
+    assert sorted(ends) == [0, 1, 2]
+    expected = [(a + b) / 2 for a, b in zip(ends[1], ends[2], strict=True)]
+    saved = keras.saving.load_model(tmp_path / "out" / card.KERAS_NAME).get_weights()
+    assert any(not np.allclose(a, b) for a, b in zip(ends[1], ends[2], strict=True))
+    for got, want in zip(saved, expected, strict=True):
+        np.testing.assert_allclose(got, want, atol=1e-6)
+    training_card = card.read_card(tmp_path / "out")["training"]
+    assert training_card["weights_averaged_over_epochs"] == [2, 3]
+    assert training_card["averaged_val_psnr"]["val_psnr"] > 0
+
+
+def test_an_average_from_beyond_the_epochs_is_refused_by_name(capsys) -> None:  # noqa: ANN001
+    with pytest.raises(SystemExit):
+        train.parse_args(["--epochs", "5", "--average-from", "6"])
+    assert "--average-from must be an epoch from 1 to --epochs, not 6" in capsys.readouterr().err
+
+
 def test_psnr_of_a_known_mse() -> None:
     reference = np.full((10, 10), 100, np.uint8)
     estimate = reference.copy()

@@ -168,7 +168,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="MOMENTUM",
         help="keep an exponential moving average of the weights (e.g. 0.999: about the "
         "last 1000 steps) and validate, checkpoint and save that average instead of the "
-        "last step's weights; 0: off",
+        "last step's weights (fine-tuning photo it validated below --average-from: "
+        "docs/training.md); 0: off",
+    )
+    p.add_argument(
+        "--average-from",
+        type=int,
+        default=0,
+        metavar="EPOCH",
+        help="save the uniform average of the weights at the end of each epoch from this "
+        "one (1-based) to the last, instead of the best epoch's weights (stochastic "
+        "weight averaging); 0: off",
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=4, help="input workers (non-TF backends)")
@@ -190,6 +200,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"--soft-share must be between 0 and 1, not {args.soft_share:g}")
     if not 0.0 <= args.ema < 1.0:
         p.error(f"--ema must be a momentum in [0, 1), not {args.ema:g}")
+    if args.average_from < 0 or args.average_from > args.epochs and not args.time_budget:
+        p.error(f"--average-from must be an epoch from 1 to --epochs, not {args.average_from}")
     args.out = args.out or Path("models") / args.arch
     args.workdir = args.workdir or Path("runs") / args.arch
     args.options = models.AutoencoderOptions(
@@ -262,6 +274,12 @@ class ValidationPSNR(keras.callbacks.Callback):
                 self.pairs[kind].append((clean, noisy, sigma))
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        scores = self.scores()
+        if logs is not None:
+            logs.update(scores)
+
+    def scores(self) -> dict[str, float]:
+        """The denoiser's validation PSNRs as it is now (also printed)."""
         means = {}
         for kind, pairs in self.pairs.items():
             scores = []
@@ -271,14 +289,60 @@ class ValidationPSNR(keras.callbacks.Callback):
                 )
                 scores.append(psnr_uint8(clean, to_uint8(out.mean(-1) if kind == "gray" else out)))
             means[kind] = float(np.mean(scores))
-        if logs is not None:
-            logs["val_psnr_rgb"], logs["val_psnr_gray"] = means["rgb"], means["gray"]
-            logs["val_psnr"] = (means["rgb"] + means["gray"]) / 2
         print(
             f" - val_psnr ({self.label}): colour {means['rgb']:.3f} dB, "
             f"gray {means['gray']:.3f} dB",
             flush=True,
         )
+        return {
+            "val_psnr_rgb": means["rgb"],
+            "val_psnr_gray": means["gray"],
+            "val_psnr": (means["rgb"] + means["gray"]) / 2,
+        }
+
+
+class EpochWeightAverage(keras.callbacks.Callback):
+    """The uniform mean of the denoiser's weights at the end of each epoch from `start`
+    (1-based) on: stochastic weight averaging (Izmailov et al. 2018) within one run.
+
+    Why: fine-tuning `photo`, late epochs differ on the real pairs by a few hundredths
+    while the synthetic validation is flat, and averages of such weights beat each of
+    them (docs/training.md, stage 8); an exponential moving average of every step
+    (--ema 0.999) validated lower, as it carries the first steps' transient for
+    hundreds of steps (docs/training.md, stage 9). The running sum
+    and the epochs in it live in `path`, so that --resume continues it; an epoch already
+    in it (a run killed between this and the backup) is not counted twice. Listed before
+    the --ema swap, so that it averages the trained weights, not the moving average.
+    """
+
+    def __init__(self, denoiser: keras.Model, start: int, path: Path) -> None:
+        super().__init__()
+        self.denoiser, self.start, self.path = denoiser, start, path
+        self.epochs: list[int] = []
+        self.total: list[np.ndarray] = []
+        if path.is_file():
+            with np.load(path) as saved:
+                self.epochs = [int(e) for e in saved["epochs"]]
+                self.total = [saved[f"w{i}"] for i in range(len(saved.files) - 1)]
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if epoch + 1 < self.start or epoch + 1 in self.epochs:
+            return
+        weights = [w.astype(np.float64) for w in self.denoiser.get_weights()]
+        if self.total:
+            weights = [a + b for a, b in zip(self.total, weights, strict=True)]
+        self.total = weights
+        self.epochs.append(epoch + 1)
+        partial_file = self.path.with_name(self.path.name + ".partial.npz")
+        np.savez(
+            partial_file,
+            epochs=np.array(self.epochs),
+            **{f"w{i}": w for i, w in enumerate(self.total)},
+        )
+        partial_file.replace(self.path)
+
+    def mean(self) -> list[np.ndarray]:
+        return [(w / len(self.epochs)).astype(np.float32) for w in self.total]
 
 
 def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Model, keras.Model]:
@@ -454,12 +518,19 @@ def main(
     # last step's weights (a resumed run must continue from those, with the average in
     # the optimizer); then the average is swapped in for validation and the best
     # checkpoint, and swapped out again when the next epoch begins.
+    validation = ValidationPSNR(
+        denoiser, val_crops, models.fixed_input_size(args.arch, args.options), args.noise
+    )
+    averager = (
+        EpochWeightAverage(denoiser, args.average_from, args.workdir / "average.npz")
+        if args.average_from
+        else None
+    )
     callbacks: list[keras.callbacks.Callback] = [
+        *([averager] if averager else []),
         keras.callbacks.BackupAndRestore(args.workdir / "backup", save_freq="epoch"),
         *([keras.callbacks.SwapEMAWeights(swap_on_epoch=True)] if args.ema else []),
-        ValidationPSNR(
-            denoiser, val_crops, models.fixed_input_size(args.arch, args.options), args.noise
-        ),
+        validation,
         keras.callbacks.ModelCheckpoint(
             best,
             monitor="val_psnr",
@@ -483,8 +554,21 @@ def main(
     )
     wall = time.perf_counter() - start
 
-    # Save the best epoch, float32, with its card
+    # Save the best epoch (or the average of the late ones), float32, with its card
     trainer.load_weights(best)
+    averaged: dict[str, object] = {}
+    if averager and averager.epochs:
+        denoiser.set_weights(averager.mean())
+        scores = validation.scores()
+        averaged = {
+            "weights_averaged_over_epochs": averager.epochs,
+            "averaged_val_psnr": {k: round(v, 3) for k, v in sorted(scores.items())},
+        }
+        log.info(
+            "saving the average of epochs %s: val_psnr %.3f", averager.epochs, scores["val_psnr"]
+        )
+    elif averager:
+        log.warning("no epoch reached --average-from %d: saving the best epoch", args.average_from)
     final = float32_copy(denoiser, args.arch, args.options)
     args.out.mkdir(parents=True, exist_ok=True)
     final.save(args.out / card.KERAS_NAME)
@@ -516,6 +600,7 @@ def main(
             "init_layers": args.init_layers if args.init_from else None,
             "loss": type(models.reconstruction_loss(args.arch)).__name__,
             **({"weights_ema_momentum": args.ema} if args.ema else {}),
+            **averaged,
             **family_options(args),
             "mixed_precision": args.mixed_precision,
             "backend": keras.backend.backend(),
