@@ -284,10 +284,10 @@ class DenoiserWeightsAtEpochEnd(keras.callbacks.Callback):
         self.record[epoch] = self.model.layers[-1].get_weights()
 
 
-def test_average_from_saves_the_mean_of_the_late_epochs_across_a_resume(
+def test_average_last_saves_the_mean_of_the_late_epochs_across_a_resume(
     image_folder: Path, tmp_path: Path
 ) -> None:
-    """--average-from 2 of 3 epochs: the saved model is the mean of the weights at the
+    """--average-last 0.67 of 3 epochs (the last 2): the saved model is the mean of the weights at the
     end of epochs 2 and 3, also when the run was killed after epoch 2 and resumed (the
     running sum is kept in the workdir); the card says which epochs it averaged."""
     argv = tiny_run(
@@ -303,8 +303,8 @@ def test_average_from_saves_the_mean_of_the_late_epochs_across_a_resume(
         "3",
         "--lr",
         "1e-2",
-        "--average-from",
-        "2",
+        "--average-last",
+        "0.67",
     )
     ends: dict[int, list[np.ndarray]] = {}
     with pytest.raises(KeyboardInterrupt):
@@ -321,10 +321,10 @@ def test_average_from_saves_the_mean_of_the_late_epochs_across_a_resume(
     assert training_card["averaged_val_psnr"]["val_psnr"] > 0
 
 
-def test_an_average_from_beyond_the_epochs_is_refused_by_name(capsys) -> None:  # noqa: ANN001
+def test_an_average_last_above_1_is_refused_by_name(capsys) -> None:  # noqa: ANN001
     with pytest.raises(SystemExit):
-        train.parse_args(["--epochs", "5", "--average-from", "6"])
-    assert "--average-from must be an epoch from 1 to --epochs, not 6" in capsys.readouterr().err
+        train.parse_args(["--average-last", "1.5"])
+    assert "--average-last must be a fraction of the epochs, not 1.5" in capsys.readouterr().err
 
 
 def test_psnr_of_a_known_mse() -> None:
