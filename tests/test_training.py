@@ -214,6 +214,26 @@ def test_resume_continues_from_where_it_stopped(image_folder: Path, tmp_path: Pa
     )
 
 
+def three_epoch_run(image_folder: Path, tmp_path: Path, *flags: str) -> list[str]:
+    """tiny_run for 3 epochs of 3 steps at a learning rate high enough that the weights
+    of successive epochs clearly differ (for the weight-averaging tests)."""
+    return tiny_run(
+        image_folder,
+        tmp_path,
+        "--val-count",
+        "1",
+        "--batch-size",
+        "4",
+        "--steps-per-epoch",
+        "3",
+        "--epochs",
+        "3",
+        "--lr",
+        "1e-2",
+        *flags,
+    )
+
+
 class WeightsAtEpochStart(keras.callbacks.Callback):
     """Records, as each epoch begins, the model's weights and the optimizer's averages."""
 
@@ -237,22 +257,7 @@ def test_ema_run_validates_the_average_and_resumes_from_the_raw_weights(
     killed run resumes with the last step's weights in the model and the average in the
     optimizer, exactly as they were (a backup taken after the swap would restore the
     average into the model and lose the raw weights)."""
-    argv = tiny_run(
-        image_folder,
-        tmp_path,
-        "--val-count",
-        "1",
-        "--batch-size",
-        "4",
-        "--steps-per-epoch",
-        "3",
-        "--epochs",
-        "3",
-        "--lr",
-        "1e-2",
-        "--ema",
-        "0.5",
-    )
+    argv = three_epoch_run(image_folder, tmp_path, "--ema", "0.5")
     before: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     with pytest.raises(KeyboardInterrupt):
         train.main(argv, extra_callbacks=[WeightsAtEpochStart(before), StopAt(2)])
@@ -287,25 +292,11 @@ class DenoiserWeightsAtEpochEnd(keras.callbacks.Callback):
 def test_average_last_saves_the_mean_of_the_late_epochs_across_a_resume(
     image_folder: Path, tmp_path: Path
 ) -> None:
-    """--average-last 0.67 of 3 epochs (the last 2): the saved model is the mean of the weights at the
-    end of epochs 2 and 3, also when the run was killed after epoch 2 and resumed (the
-    running sum is kept in the workdir); the card says which epochs it averaged."""
-    argv = tiny_run(
-        image_folder,
-        tmp_path,
-        "--val-count",
-        "1",
-        "--batch-size",
-        "4",
-        "--steps-per-epoch",
-        "3",
-        "--epochs",
-        "3",
-        "--lr",
-        "1e-2",
-        "--average-last",
-        "0.67",
-    )
+    """--average-last 0.67 of 3 epochs (the last 2): the saved model is the mean of the
+    weights at the end of epochs 2 and 3, also when the run was killed after epoch 2 and
+    resumed (the running sum is kept in the workdir); the card says which epochs it
+    averaged."""
+    argv = three_epoch_run(image_folder, tmp_path, "--average-last", "0.67")
     ends: dict[int, list[np.ndarray]] = {}
     with pytest.raises(KeyboardInterrupt):
         train.main(argv, extra_callbacks=[DenoiserWeightsAtEpochEnd(ends), StopAt(2)])

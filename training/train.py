@@ -282,13 +282,13 @@ class ValidationPSNR(keras.callbacks.Callback):
         """The denoiser's validation PSNRs as it is now (also printed)."""
         means = {}
         for kind, pairs in self.pairs.items():
-            scores = []
+            psnrs = []
             for clean, noisy, sigma in pairs:
                 out = denoise_rgb(
                     self.denoiser, noisy, sigma, multiple=1, halo=0, input_size=self.input_size
                 )
-                scores.append(psnr_uint8(clean, to_uint8(out.mean(-1) if kind == "gray" else out)))
-            means[kind] = float(np.mean(scores))
+                psnrs.append(psnr_uint8(clean, to_uint8(out.mean(-1) if kind == "gray" else out)))
+            means[kind] = float(np.mean(psnrs))
         print(
             f" - val_psnr ({self.label}): colour {means['rgb']:.3f} dB, "
             f"gray {means['gray']:.3f} dB",
@@ -372,13 +372,10 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
     schedule = keras.optimizers.schedules.CosineDecay(
         args.lr, decay_steps=max(steps_total, 1), alpha=0.01
     )
-    optimizer = (
-        keras.optimizers.Adam(schedule, use_ema=True, ema_momentum=args.ema)
-        if args.ema
-        else keras.optimizers.Adam(schedule)
-    )
     trainer.compile(
-        optimizer=optimizer,
+        optimizer=keras.optimizers.Adam(
+            schedule, use_ema=args.ema > 0, ema_momentum=args.ema or 0.99
+        ),
         loss=models.reconstruction_loss(args.arch),
         metrics=[psnr_metric],
         jit_compile="auto",
@@ -516,10 +513,6 @@ def main(
 
     # Fit
     best = args.workdir / "best.weights.h5"
-    # Order matters with --ema: the backup is written first, while the model holds the
-    # last step's weights (a resumed run must continue from those, with the average in
-    # the optimizer); then the average is swapped in for validation and the best
-    # checkpoint, and swapped out again when the next epoch begins.
     validation = ValidationPSNR(
         denoiser, val_crops, models.fixed_input_size(args.arch, args.options), args.noise
     )
@@ -532,6 +525,10 @@ def main(
         if args.average_last
         else None
     )
+    # Order matters with --ema: the epoch average and the backup are taken first, while
+    # the model holds the last step's weights (a resumed run must continue from those,
+    # with the moving average in the optimizer); then the moving average is swapped in
+    # for validation and the best checkpoint, and swapped out when the next epoch begins.
     callbacks: list[keras.callbacks.Callback] = [
         *([averager] if averager else []),
         keras.callbacks.BackupAndRestore(args.workdir / "backup", save_freq="epoch"),
@@ -561,9 +558,10 @@ def main(
     wall = time.perf_counter() - start
 
     # Save the best epoch (or the average of the late ones), float32, with its card
-    trainer.load_weights(best)
     averaged: dict[str, object] = {}
-    if averager:
+    if not averager:
+        trainer.load_weights(best)
+    else:
         denoiser.set_weights(averager.mean())
         scores = validation.scores()
         averaged = {
