@@ -85,12 +85,12 @@ window.benchLoad = async (options) => {
   };
 };
 window.benchRun = async (width, height, tileSize) => {
-  const result = await window.engine.denoise(testCard(width, height), { sigma: 25, tileSize });
+  const result = await window.engine.denoise(testCard(width, height), { sigma: 25, tileSize, passes: 1 });
   return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, tileSize: result.tileSize, backend: window.engine.backend };
 };
 window.benchPixels = async (b64, width, height) => {
   const bytes = new Uint8ClampedArray(fromBase64(b64).buffer);
-  const result = await window.engine.denoise(new ImageData(bytes, width, height), { sigma: 25 });
+  const result = await window.engine.denoise(new ImageData(bytes, width, height), { sigma: 25, passes: 1 });
   return { elapsedMs: result.elapsedMs, pixels: toBase64(result.image.data) };
 };
 window.benchUnload = () => window.engine.dispose();

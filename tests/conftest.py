@@ -147,12 +147,20 @@ def wait_until_ready(page, timeout_ms: int = 120_000) -> str:  # noqa: ANN001
     return page.get_attribute("[data-testid=backend]", "data-backend")
 
 
-def denoise_through_ui(page, image: Path, strength: int | None = None):  # noqa: ANN001, ANN201
-    """Choose `image`, optionally set the strength, denoise, download; returns the
-    Playwright download (its `.path()` is the PNG, `.suggested_filename` its name)."""
+def denoise_through_ui(  # noqa: ANN201
+    page,  # noqa: ANN001
+    image: Path,
+    strength: int | None = None,
+    passes: int | None = None,
+):
+    """Choose `image`, optionally set the strength and the passes, denoise, download;
+    returns the Playwright download (its `.path()` is the PNG, `.suggested_filename` its
+    name)."""
     page.set_input_files("[data-testid=file-input]", str(image))
     if strength is not None:
         page.locator("[data-testid=strength]").fill(str(strength))
+    if passes is not None:
+        page.select_option("[data-testid=passes]", str(passes))
     page.click("[data-testid=denoise]")
     page.wait_for_selector("[data-testid=download]", timeout=180_000)
     with page.expect_download() as download_info:

@@ -15,7 +15,7 @@ import training.models.unet  # noqa: F401  (registers the custom layers)
 from tests.conftest import denoise_through_ui
 from tests.test_page import synthetic_photo
 from training import card
-from training.inference import denoise_rgb
+from training.inference import auto_passes, denoise_rgb
 from training.metrics import psnr_uint8, to_uint8
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +32,9 @@ def small_noisy(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, np.ndar
     return path, noisy
 
 
-def denoise_in_page(session, server_url: str, query: str, image: Path) -> np.ndarray:  # noqa: ANN001
+def denoise_in_page(  # noqa: ANN001
+    session, server_url: str, query: str, image: Path, passes: int | None = None
+) -> np.ndarray:
     page = session.page
     page.goto(f"{server_url}/?{query}")
     deadline = time.monotonic() + 180
@@ -40,11 +42,12 @@ def denoise_in_page(session, server_url: str, query: str, image: Path) -> np.nda
         assert time.monotonic() < deadline, "the engine did not start"
         assert not page.inner_text("[data-testid=error]"), page.inner_text("[data-testid=error]")
         time.sleep(0.2)
-    download = denoise_through_ui(page, image, SIGMA)
+    download = denoise_through_ui(page, image, SIGMA, passes)
     return np.asarray(Image.open(download.path()).convert("RGB"))
 
 
-def keras_fast(noisy: np.ndarray) -> np.ndarray:
+def keras_fast(noisy: np.ndarray, passes: int | None = None) -> np.ndarray:
+    """Keras `fast` at `passes`, or the page's automatic count for this image."""
     model = keras.saving.load_model(ROOT / "models/fast" / card.KERAS_NAME)
     geometry = card.read_card(ROOT / "models/fast")
     return to_uint8(
@@ -54,6 +57,7 @@ def keras_fast(noisy: np.ndarray) -> np.ndarray:
             SIGMA,
             multiple=geometry["size_multiple"],
             halo=geometry["halo"],
+            passes=passes or auto_passes(*noisy.shape[:2], geometry["macs_per_pixel"]),
         )
     )
 
@@ -63,7 +67,22 @@ def test_page_output_matches_keras(session, server_url: str, small_noisy, backen
     path, noisy = small_noisy
     got = denoise_in_page(session, server_url, f"backend={backend}&model=fast", path)
     assert session.page.get_attribute("[data-testid=backend]", "data-backend") == backend
+    # The page's automatic passes on this small image: four flipped copies, as in Keras.
+    assert session.page.get_attribute("[data-testid=download]", "data-passes") == "4"
     assert psnr_uint8(keras_fast(noisy), got) >= 45
+
+
+def test_the_passes_menu_sets_the_passes(session, server_url: str, small_noisy) -> None:  # noqa: ANN001
+    """One pass chosen in the menu: the page's result is Keras's one-pass result, which
+    differs from the automatic four's."""
+    path, noisy = small_noisy
+    got = denoise_in_page(session, server_url, "backend=wasm&model=fast", path, passes=1)
+    page = session.page
+    assert page.get_attribute("[data-testid=download]", "data-passes") == "1"
+    assert "4 for this photo" in page.inner_text("[data-testid=passes] option[value=auto]")
+    one, four = keras_fast(noisy, 1), keras_fast(noisy)
+    assert psnr_uint8(one, got) >= 45
+    assert psnr_uint8(one, got) > psnr_uint8(four, got) + 5
 
 
 def test_tiles_in_the_page_equal_the_whole_image(session, server_url: str, small_noisy) -> None:  # noqa: ANN001

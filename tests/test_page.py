@@ -114,7 +114,7 @@ def test_denoise_through_the_ui_matches_keras(
     keras = pytest.importorskip("keras")
     import training.models.unet  # noqa: F401
     from training import card
-    from training.inference import denoise_rgb
+    from training.inference import auto_passes, denoise_rgb
     from training.metrics import psnr_uint8, to_uint8
 
     path, clean, noisy = noisy_png(tmp_path)
@@ -129,9 +129,16 @@ def test_denoise_through_the_ui_matches_keras(
     model_dir = Path(__file__).resolve().parents[1] / "models" / model
     network = keras.saving.load_model(model_dir / card.KERAS_NAME)
     geometry = card.read_card(model_dir)
+    passes = auto_passes(*noisy.shape[:2], geometry["macs_per_pixel"])
+    assert page.get_attribute("[data-testid=download]", "data-passes") == str(passes) == "4"
     keras_out = to_uint8(
         denoise_rgb(
-            network, noisy / 255.0, SIGMA, multiple=geometry["size_multiple"], halo=geometry["halo"]
+            network,
+            noisy / 255.0,
+            SIGMA,
+            multiple=geometry["size_multiple"],
+            halo=geometry["halo"],
+            passes=passes,
         )
     )
     browser_psnr, keras_psnr = psnr_uint8(clean, browser_out), psnr_uint8(clean, keras_out)

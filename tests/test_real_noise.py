@@ -139,7 +139,8 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     docs.mkdir()
     earlier = {"auto": 30.5, "best_fixed": 31.0, "best_fixed_strength": 5.0}
     earlier["worst_gain_over_noisy_at_auto"] = 0.25
-    protocol = {"sets": [str(pair_folder)], "strengths": [0.0, 5.0, 10.0, 20.0]}
+    earlier["auto_passes"] = [4]
+    protocol = {"sets": [str(pair_folder)], "strengths": [0.0, 5.0, 10.0, 20.0], "passes": "auto"}
     (docs / "real-noise.json").write_text(  # an earlier run on the same pairs, other model
         json.dumps(
             {
@@ -201,8 +202,12 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     gains = [p["auto"] - p["noisy"] for p in per_pair.values()]
     assert scores["worst_gain_over_noisy_at_auto"] == pytest.approx(min(gains), abs=2e-3)
     report = (docs / "real-noise.md").read_text()
-    assert "| `fast`, auto strength |" in report and "| noisy |" in report
-    assert "| `earlier`, auto strength | **30.50** | +0.25 dB |" in report  # kept
+    # The page's passes on these small pairs: four flipped copies, and one pass beside.
+    assert {p["passes"] for p in per_pair.values()} == {4} and scores["auto_passes"] == [4]
+    assert scores["auto_one_pass"] != scores["auto"]
+    assert "| `fast`, auto strength, 4 passes |" in report and "| noisy |" in report
+    assert f"| `fast`, auto strength, 1 pass | {scores['auto_one_pass']:.2f} |" in report
+    assert "| `earlier`, auto strength, 4 passes | **30.50** | +0.25 dB |" in report  # kept
     assert "training.evaluate models/earlier " + str(model_dir) in report
     assert len(list((tmp_path / "cache/real-curves").glob("*.json"))) == 1  # reruns reuse it
     assert Image.open(docs / "real-noise.png").size[0] > 9 * 96  # 9 crops of the 96-px pairs

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from training import card, data, real_noise, report_record
-from training.inference import denoise_any
+from training.inference import MAX_PASSES, denoise_any, passes_for
 from training.metrics import psnr_uint8, to_uint8
 from training.noise import seeded_gaussian_noise
 from training.report_record import Record
@@ -115,8 +115,10 @@ def denoise_as_evaluated(
     model_card: dict[str, Any],
     noisy: np.ndarray,
     sigma: float,
+    passes: int | str = 1,
 ) -> np.ndarray:
-    """uint8 result of a model on float noisy RGB told the true sigma: what the table scores."""
+    """uint8 result of a model on float noisy RGB told the true sigma: what the table scores.
+    `passes`: a count, or "auto" for the page's (training.inference.auto_passes)."""
     return to_uint8(
         denoise_any(
             model,
@@ -125,6 +127,7 @@ def denoise_as_evaluated(
             multiple=model_card["size_multiple"],
             halo=model_card["halo"],
             input_size=model_card.get("input_size"),
+            passes=passes_for(passes, *noisy.shape[:2], model_card.get("macs_per_pixel")),
         )
     )
 
@@ -144,6 +147,26 @@ def crop_grid(rows: list[list[np.ndarray]], path: Path, size: int = 128) -> None
         tiles.append(np.concatenate(cells[:-1], axis=1))
         tiles.append(np.full((4, tiles[-1].shape[1], 3), 255, np.uint8))
     Image.fromarray(np.concatenate(tiles[:-1], axis=0)).save(path)
+
+
+def passes_setting(text: str) -> int | str:
+    """--passes: "auto" or a count from 1 to MAX_PASSES."""
+    if text == "auto":
+        return text
+    if text.isdigit() and 1 <= int(text) <= MAX_PASSES:
+        return int(text)
+    raise argparse.ArgumentTypeError(f"use auto or a whole number from 1 to {MAX_PASSES}")
+
+
+def passes_protocol(args: argparse.Namespace) -> dict[str, int | str]:
+    """The passes, for a report's protocol: runs at other passes do not compare. Left out
+    at 1, as in the records written before passes existed (all one pass)."""
+    return {} if args.passes == 1 else {"passes": args.passes}
+
+
+def passes_label(passes: int | str) -> str:
+    """How a report names its passes setting."""
+    return "the page's for each image's size" if passes == "auto" else str(passes)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -173,6 +196,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=Path,
         default=Path(".cache/cbm3d"),
         help="CBM3D results; real-pair PSNR curves go beside it, in real-curves/",
+    )
+    p.add_argument(
+        "--passes",
+        type=passes_setting,
+        default=None,
+        help=f"flipped copies of each tile averaged, 1 to {MAX_PASSES}, or auto: as many as "
+        "the page runs on an image of that size (4 on a 512 x 512 crop, 1 on 12 MP). "
+        "Default: auto with --real (the page, as a user meets it), 1 otherwise (the network "
+        "alone, as the published Gaussian numbers are)",
     )
     p.add_argument("--docs", type=Path, default=Path("docs"))
     p.add_argument(
@@ -207,7 +239,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=list(real_noise.STRENGTHS),
         help="the grid of fixed strengths tried",
     )
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    if args.passes is None:
+        args.passes = "auto" if args.real else 1
+    return args
 
 
 def dataset_folder(name: str) -> tuple[str, Path, str]:
@@ -259,7 +294,7 @@ def evaluate(args: argparse.Namespace) -> tuple[Results, list[list[np.ndarray]]]
                     scores.setdefault("CBM3D", Scores()).add(clean, result)
                     row.append(result)
                 for model_name, (model, model_card) in loaded.items():
-                    out = denoise_as_evaluated(model, model_card, noisy, sigma)
+                    out = denoise_as_evaluated(model, model_card, noisy, sigma, args.passes)
                     scores.setdefault(model_name, Scores()).add(clean, out)
                     row.append(out)
                 if index == 0 and label == dataset_folder(args.datasets[0])[0]:
@@ -383,6 +418,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 curves[s.label],
                 strengths,
                 estimates.of(s.pairs, level_dir),
+                args.passes,
             )
             for s in sets
         }
@@ -397,14 +433,15 @@ def evaluate_real(args: argparse.Namespace) -> int:
             for s in sets:
                 pair = s.pairs[0]
                 strength = scores[s.label]["pairs"][pair.name]["auto_strength"]
-                result = real_noise.denoise_at(model, model_card, pair.noisy, strength)
+                passes = scores[s.label]["pairs"][pair.name]["passes"]
+                result = real_noise.denoise_at(model, model_card, pair.noisy, strength, passes)
                 picture_rows.append((s.label, pair, result, folder.name))
     args.docs.mkdir(parents=True, exist_ok=True)
     real_noise.crops_picture(picture_rows, args.docs / "real-noise.png")
     record = report_record.update(
         args.docs / "real-noise.json",
         Record(
-            protocol={"sets": args.real, "strengths": list(strengths)},
+            protocol={"sets": args.real, "strengths": list(strengths), **passes_protocol(args)},
             folders={folder.name: str(folder) for folder in args.models},
             results=results,
             method_args={},
@@ -419,6 +456,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
             *args.real,
             *(["--calibrate"] if args.calibrate else []),
             *(["--level-model", str(args.level_model)] if args.level_model else []),
+            *(["--passes", str(args.passes)] if args.passes != "auto" else []),
             *(["--update-card"] if args.update_card else []),
         ]
     )
@@ -456,6 +494,7 @@ def main(argv: list[str] | None = None) -> int:
                 "sigmas": args.sigmas,
                 "limit": args.limit,
                 "crop": args.crop,
+                **passes_protocol(args),
             },
             folders={folder.name: str(folder) for folder in args.models},
             results=results,
@@ -474,13 +513,15 @@ def main(argv: list[str] | None = None) -> int:
             *(["--sigmas", *(f"{x:g}" for x in args.sigmas)] if args.sigmas != SIGMAS else []),
             *(["--limit", str(args.limit)] if args.limit else []),
             *(["--crop", str(args.crop)] if args.crop else []),
+            *(["--passes", str(args.passes)] if args.passes != 1 else []),
         ]
     )
     text = (
         "# Evaluation\n\nPSNR (dB) / SSIM on uint8, (images). Float Gaussian noise seeded "
         "per image and σ, noisy input unclipped, output clipped and rounded. CBM3D is the "
         "`bm3d` package with the true σ. Rows of models not in the latest run are kept from "
-        "earlier runs of the same protocol (evaluation.json).\n\n"
+        "earlier runs of the same protocol (evaluation.json). Passes (flipped copies of "
+        f"each tile averaged, as the page does): {passes_label(args.passes)}.\n\n"
         f"Command: `{command}` (latest run: {time.perf_counter() - start:.0f} s on this "
         f"machine)\n\n{table}\n\n"
         "![noisy | CBM3D | models | clean (latest run)](evaluation.png)\n"
@@ -491,7 +532,8 @@ def main(argv: list[str] | None = None) -> int:
         for folder in args.models:
             model_card = card.read_card(folder)
             model_card["evaluation"] = {
-                "protocol": "seeded float Gaussian noise, unclipped input, uint8 PSNR/SSIM",
+                "protocol": "seeded float Gaussian noise, unclipped input, uint8 PSNR/SSIM, "
+                f"passes: {passes_label(args.passes)}",
                 **results[folder.name],
                 "noisy": results["noisy"],
                 **({"CBM3D": results["CBM3D"]} if "CBM3D" in results else {}),

@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from training import data
-from training.inference import denoise_rgb
+from training.inference import denoise_rgb, passes_for
 from training.metrics import psnr_uint8, to_uint8
 from training.strength import (
     Estimate,
@@ -108,7 +108,19 @@ def read_pairs(folder: Path) -> PairSet:
     return found
 
 
-def denoise_at(model: Any, model_card: dict[str, Any], noisy: np.ndarray, strength: float):  # noqa: ANN201
+def page_passes(model_card: dict[str, Any], noisy: np.ndarray, setting: int | str = "auto") -> int:
+    """The passes the page runs on this photo with this model (`setting` "auto"), or the
+    count given."""
+    return passes_for(setting, *noisy.shape[:2], model_card.get("macs_per_pixel"))
+
+
+def denoise_at(  # noqa: ANN201
+    model: Any,  # noqa: ANN401
+    model_card: dict[str, Any],
+    noisy: np.ndarray,
+    strength: float,
+    passes: int = 1,
+):
     """uint8 result of the model on uint8 noisy RGB at this strength (the engine's path)."""
     out = denoise_rgb(
         model,
@@ -117,6 +129,7 @@ def denoise_at(model: Any, model_card: dict[str, Any], noisy: np.ndarray, streng
         multiple=model_card["size_multiple"],
         halo=model_card["halo"],
         tile=512,
+        passes=passes,
     )
     return to_uint8(out)
 
@@ -237,20 +250,36 @@ def score_model(
     curves: np.ndarray,
     strengths=STRENGTHS,
     estimates: list[Estimate] | None = None,
+    passes: int | str = "auto",
 ) -> dict[str, Any]:
     """The model at the page's auto strength (run, not interpolated) and at the set's
     best fixed strength, with per-pair numbers. `estimates`: the pairs' (with the
-    learned level when the card's calibration uses one); default: the hand-made ones."""
+    learned level when the card's calibration uses one); default: the hand-made ones.
+    `passes`: at auto strength, the page's passes ("auto") or this many; when that is
+    more than one for some pair, the one-pass result at auto strength is reported too
+    (`auto_one_pass`: what a photo too large for more passes gets). The fixed-strength
+    curves are one pass."""
     estimates = estimates or estimates_of(pair_set.pairs)
     autos = [strength_for(e, model_card) for e in estimates]
+    counts = [page_passes(model_card, p.noisy, passes) for p in pair_set.pairs]
     auto_psnr = [
-        psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
-        for p, s in zip(pair_set.pairs, autos, strict=True)
+        psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s, n))
+        for p, s, n in zip(pair_set.pairs, autos, counts, strict=True)
     ]
+    one_pass = (
+        [
+            psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
+            for p, s in zip(pair_set.pairs, autos, strict=True)
+        ]
+        if max(counts) > 1
+        else None
+    )
     noisy_psnr = [psnr_uint8(p.clean, p.noisy) for p in pair_set.pairs]
     best_index = int(np.argmax(curves.mean(axis=0)))
     return {
         "auto": round(float(np.mean(auto_psnr)), 3),
+        "auto_passes": sorted(set(counts)),
+        **({"auto_one_pass": round(float(np.mean(one_pass)), 3)} if one_pass else {}),
         "best_fixed": round(float(curves.mean(axis=0)[best_index]), 3),
         "best_fixed_strength": strengths[best_index],
         "worst_gain_over_noisy_at_auto": round(
@@ -261,11 +290,12 @@ def score_model(
                 "estimate": round(e.auto, 2),
                 **({"level": round(e.level, 2)} if e.level is not None else {}),
                 "auto_strength": s,
+                "passes": c,
                 "noisy": round(n, 3),
                 "auto": round(a, 3),
             }
-            for p, e, s, n, a in zip(
-                pair_set.pairs, estimates, autos, noisy_psnr, auto_psnr, strict=True
+            for p, e, s, c, n, a in zip(
+                pair_set.pairs, estimates, autos, counts, noisy_psnr, auto_psnr, strict=True
             )
         },
     }
@@ -347,7 +377,13 @@ def markdown_table(results: dict[str, Any], labels: list[str]) -> str:
             continue
         worst = min(scores[x]["worst_gain_over_noisy_at_auto"] for x in labels)
         auto = " | ".join(f"**{scores[x]['auto']:.2f}**" for x in labels)
-        lines.append(f"| `{model}`, auto strength | {auto} | {worst:+.2f} dB |")
+        # Records from before passes existed were one pass.
+        counts = sorted({n for x in labels for n in scores[x].get("auto_passes", [1])})
+        passes = "/".join(map(str, counts)) + (" pass" if counts == [1] else " passes")
+        lines.append(f"| `{model}`, auto strength, {passes} | {auto} | {worst:+.2f} dB |")
+        if all("auto_one_pass" in scores[x] for x in labels):
+            one = " | ".join(f"{scores[x]['auto_one_pass']:.2f}" for x in labels)
+            lines.append(f"| `{model}`, auto strength, 1 pass | {one} | |")
         fixed = " | ".join(
             f"{scores[x]['best_fixed']:.2f} (σ {scores[x]['best_fixed_strength']:g})"
             for x in labels
@@ -363,8 +399,12 @@ same inference path as the page (`training.inference`, 512-px tiles with the mod
 halo). **Auto strength** is what a user gets without touching anything: the page's noise
 estimate (`webapp/src/engine/sigma.ts`, mirrored by `training/strength.py`; for a model
 whose card names one, the learned noise level of `training/noise_level.py`) mapped by the
-model's calibration (`auto_strength` in its card). **Best fixed strength** is the one
-slider value (of {strengths}) that is best for the whole set. "Worst pair vs noisy" is
+model's calibration (`auto_strength` in its card). **Passes**: the page averages the
+network's results on flipped copies of each tile (a self-ensemble), as many as its
+multiply-add budget allows for the photo's size (`training.inference.auto_passes`: four for
+these 512 x 512 pairs, one for a 12 MP photo); the 1-pass row is what a photo too large
+for more gets. **Best fixed strength** is the one slider value (of {strengths}) that is
+best for the whole set, at one pass (also the curves the calibration is fitted on). "Worst pair vs noisy" is
 the smallest gain of any pair over its own noisy input at auto strength (negative: a
 pair came out worse). Published numbers are quoted from `../shared/data/README.md`.
 

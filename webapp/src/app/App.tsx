@@ -11,6 +11,7 @@ import { crop, inner, noisiestFlatCentre, previewContext, previewRegion } from '
 import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
 import { encodeResult } from './output';
 import { autoStrength, estimateSigma, needsLevel } from '../engine/sigma';
+import type { PassesSetting } from '../engine/passes';
 import { parseOptions, startingModel } from './options';
 import { canStart, initialState, isRunning, reducer, type Picture } from './session';
 
@@ -59,6 +60,8 @@ export function App() {
   const [format, setFormat] = useState<OutputFormat | null>(null);
   const [quality, setQuality] = useState(DEFAULT_QUALITY);
   const [keepGps, setKeepGps] = useState(false);
+  /** Flipped copies averaged (passes.ts): 'auto' lets the engine fit them to the photo's size. */
+  const [passesSetting, setPassesSetting] = useState<PassesSetting>('auto');
   const picks = useRef(0);
   const runs = useRef(0);
   const abort = useRef<AbortController | null>(null);
@@ -191,6 +194,9 @@ export function App() {
   const sigma = state.chosenSigma ?? autoSigma ?? 15;
   const strengthKnown = state.chosenSigma !== null || autoSigma !== null;
   const outputFormat = format ?? defaultFormat(picture?.type ?? '');
+  // The passes the full run will make; the preview makes the same, so it shows the result.
+  const autoPassCount = picture && denoiser ? denoiser.passesFor(picture.image) : null;
+  const passes = passesSetting === 'auto' ? autoPassCount ?? 1 : passesSetting;
 
   // The preview region of this pick and strength; one preview at a time, the latest wins.
   // The crop's true context, and the engine's mirror padding around it: the same width.
@@ -206,7 +212,7 @@ export function App() {
           denoiser.card.size_multiple,
         )
       : null;
-  const previewKey = region ? `${state.pick}:${sigma}:${region.x}:${region.y}:${denoiser?.card.name}` : '';
+  const previewKey = region ? `${state.pick}:${sigma}:${passes}:${region.x}:${region.y}:${denoiser?.card.name}` : '';
   const previewBeforeKey = region ? `${state.pick}:${region.x}:${region.y}` : '';
   const previewBefore = useMemo(
     () => (region && picture ? crop(picture.image, region.x, region.y, region.width, region.height) : null),
@@ -220,7 +226,7 @@ export function App() {
       previewBusy.current = true;
       const { outer } = region;
       denoiser
-        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024, halo: previewHalo })
+        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024, halo: previewHalo, passes })
         .then((out) => {
           if (pick === picks.current) setPreview({ pick, key: previewKey, sigma, image: inner(out.image, region) });
         })
@@ -243,13 +249,14 @@ export function App() {
       const out = await denoiser.denoise(picture.image, {
         sigma,
         tileSize: options.tile,
+        passes,
         signal: controller.signal,
         onProgress: (done, total, elapsedMs) =>
           dispatch({ type: 'progress', run: id, progress: { done, total, etaMs: (elapsedMs / done) * (total - done) } }),
       });
       resultImage.current = out.image;
       const encoded = await encodeResult(out.image, picture, outputFormat, quality, keepGps);
-      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma, tile: out.tileSize, ranOn: ranOn(denoiser.backend, out) } });
+      dispatch({ type: 'finished', run: id, result: { ...encoded, ms: out.elapsedMs, tensors: out.numTensors, sigma, tile: out.tileSize, passes: out.passes, ranOn: ranOn(denoiser.backend, out) } });
     } catch (e) {
       if (e instanceof CancelledError) dispatch({ type: 'cancelled', run: id });
       else dispatch({ type: 'failed', run: id, message: `Denoising failed: ${(e as Error).message}` });
@@ -332,6 +339,23 @@ export function App() {
           />
         </label>
 
+        <label title="Each pass denoises a flipped copy of the photo and the copies are averaged: more passes remove a little more noise and take proportionally longer. Auto runs as many as keep a large photo's time unchanged.">
+          Passes{' '}
+          <select
+            data-testid="passes"
+            value={String(passesSetting)}
+            data-passes={passes}
+            onChange={(e) => setPassesSetting(e.target.value === 'auto' ? 'auto' : Number(e.target.value))}
+          >
+            <option value="auto">Auto{autoPassCount === null ? '' : ` (${autoPassCount} for this photo)`}</option>
+            {[1, 2, 4].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+
         <button className="primary" data-testid="denoise" onClick={() => void run()} disabled={!denoiser || !canStart(state) || !strengthKnown}>
           Denoise
         </button>
@@ -400,7 +424,8 @@ export function App() {
         </span>{' '}
         {result && (
           <span data-testid="time" data-tensors={result.tensors} data-baseline={denoiser?.baselineTensors} data-ran-on={result.ranOn}>
-            {(result.ms / 1000).toFixed(1)} s{result.ranOn && ` (${result.ranOn})`}
+            {(result.ms / 1000).toFixed(1)} s, {result.passes} pass{result.passes > 1 ? 'es' : ''}
+            {result.ranOn && ` (${result.ranOn})`}
           </span>
         )}
       </p>
@@ -443,7 +468,7 @@ export function App() {
       )}
       {result && (
         <p>
-          <a data-testid="download" href={result.url} download={result.name} data-bytes={result.bytes} data-sigma={result.sigma} data-tile={result.tile}>
+          <a data-testid="download" href={result.url} download={result.name} data-bytes={result.bytes} data-sigma={result.sigma} data-tile={result.tile} data-passes={result.passes}>
             Download {result.name}
           </a>{' '}
           ({megabytes(result.bytes)})

@@ -10,7 +10,7 @@ const picture = (name: string): Picture => ({
   previewCentre: { x: 1, y: 1 },
   file: new Blob(),
 });
-const result = (name: string): Result => ({ url: `blob:out-${name}`, name, ms: 1, tensors: 0, bytes: 1, sigma: 10, tile: 512, ranOn: '' });
+const result = (name: string): Result => ({ url: `blob:out-${name}`, name, ms: 1, tensors: 0, bytes: 1, sigma: 10, tile: 512, passes: 1, ranOn: '' });
 const play = (...actions: Action[]): PageState => actions.reduce(reducer, initialState);
 
 describe('the page state machine', () => {

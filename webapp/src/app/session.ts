@@ -35,6 +35,8 @@ export interface Result {
   sigma: number;
   /** The tile side the engine used (px). */
   tile: number;
+  /** Flipped copies averaged (passes.ts). */
+  passes: number;
   /** Where its tiles ran, when that differs from the backend's name ('' otherwise). */
   ranOn: string;
 }

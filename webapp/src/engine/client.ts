@@ -3,6 +3,7 @@
  * protocol into promises, progress callbacks and AbortSignal cancellation.
  */
 import type { BackendName, ModelCard, WorkerReply, WorkerRequest } from './protocol';
+import { passesFor, type PassesSetting } from './passes';
 import { autoStrength, estimateSigma, needsLevel } from './sigma';
 import workerUrl from './worker.ts?worker&url';
 
@@ -29,6 +30,9 @@ export interface DenoiseOptions {
    * previews, whose pixels then differ from the full run's by at most a grey level or so.
    */
   halo?: number;
+  /** Flipped copies of each tile averaged (passes.ts): 1 to 4, or 'auto' (default): as
+   * many as the model's multiply-add budget allows for this image's size. */
+  passes?: PassesSetting;
   onProgress?: (done: number, total: number, elapsedMs: number) => void;
   signal?: AbortSignal;
 }
@@ -41,10 +45,12 @@ export interface DenoiseResult {
   peakBytes: number | null;
   /** Tile side the engine used: the one asked for, or its default for this backend and device. */
   tileSize: number;
-  /** Tiles run, and how many LiteRT.js ran: on 'litert-wasm' a photo under a megapixel,
-   * or tiles no .tflite fits, run on TF.js WASM underneath. */
+  /** Network runs (tiles x passes), and how many LiteRT.js ran: on 'litert-wasm' a photo
+   * under a megapixel, or tiles no .tflite fits, run on TF.js WASM underneath. */
   tiles: number;
   liteRtTiles: number;
+  /** Passes run (the one asked for, or the automatic count for this image). */
+  passes: number;
 }
 
 export class CancelledError extends Error {
@@ -131,16 +137,28 @@ export class Denoiser {
 
   denoise(image: ImageData, options: DenoiseOptions): Promise<DenoiseResult> {
     const { width, height } = image;
+    let passes: number;
+    try {
+      passes = this.passesFor(image, options.passes);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return this.submit(
       image,
-      (id, pixels) => ({ type: 'denoise', id, width, height, pixels, sigma: options.sigma, tileSize: options.tileSize, halo: options.halo }),
+      (id, pixels) => ({ type: 'denoise', id, width, height, pixels, sigma: options.sigma, tileSize: options.tileSize, halo: options.halo, passes }),
       (reply) => {
         if (reply.type !== 'result') return undefined;
         const result = new ImageData(new Uint8ClampedArray(reply.pixels), reply.width, reply.height);
-        return { image: result, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize, tiles: reply.tiles, liteRtTiles: reply.liteRtTiles };
+        return { image: result, elapsedMs: reply.elapsedMs, numTensors: reply.numTensors, peakBytes: reply.peakBytes, tileSize: reply.tileSize, tiles: reply.tiles, liteRtTiles: reply.liteRtTiles, passes: reply.passes };
       },
       options,
     );
+  }
+
+  /** The passes a denoise of this image runs at this setting (default 'auto'); throws a
+   * RangeError naming the allowed values for a wrong one. */
+  passesFor(image: { width: number; height: number }, setting: PassesSetting = 'auto'): number {
+    return passesFor(setting, image.width, image.height, this.card);
   }
 
   /**

@@ -29,6 +29,8 @@ export interface ModelCard {
   size_multiple: number;
   halo: number;
   sigma_range: [number, number];
+  /** The network's cost; the engine's automatic passes (passes.ts) budget by it. */
+  macs_per_pixel?: number;
   /** Maps the noise estimate to this model's strength: round(gain * estimate + offset),
    * fitted on real noisy/clean pairs (training/real_noise.py). Absent: gain 1, offset 0.
    * `level`: the same from the learned noise level (level.ts), whose folder `model` is
@@ -72,6 +74,8 @@ export type WorkerRequest =
       pixels: Uint8ClampedArray; // RGBA, transferred
       sigma: number; // 0-255 scale
       tileSize?: number;
+      /** Flipped copies of each tile averaged, 1 to 4 (passes.ts; the client resolves 'auto'). */
+      passes: number;
       /** Less context than the model's halo (previews; see DenoiseOptions.halo). */
       halo?: number;
     }
@@ -111,9 +115,10 @@ export type WorkerReply =
       peakBytes: number | null;
       /** Tile side used (the request's, or the backend's default for this device). */
       tileSize: number;
-      /** Tiles run, and how many of them LiteRT.js ran (the others: TF.js). */
+      /** Network runs (tiles x passes), and how many of them LiteRT.js ran (the others: TF.js). */
       tiles: number;
       liteRtTiles: number;
+      passes: number;
     }
   /** null: the model names no learned level, or it could not load (see `skipped`). */
   | { type: 'level'; id: number; level: number | null }

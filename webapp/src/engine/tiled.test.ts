@@ -85,6 +85,23 @@ describe('tiled inference', () => {
     for (let i = 3; i < pixels.length; i += 4) expect(tiled![i]).toBe(pixels[i]);
   }, 120_000);
 
+  it('runs passes per tile: tiled still equals whole, and the average differs from one pass', async () => {
+    const [w, h] = [83, 70];
+    const pixels = picture(w, h);
+    const one = await denoiseTiled(pixels, w, h, card, run, { sigma: 25, tileSize: 1024 });
+    const whole = await denoiseTiled(pixels, w, h, card, run, { sigma: 25, tileSize: 1024, passes: 4 });
+    const tiled = await denoiseTiled(pixels, w, h, card, run, { sigma: 25, tileSize: 40, passes: 4 });
+    let maxDiff = 0;
+    let differs = 0;
+    for (let i = 0; i < pixels.length; i++) {
+      maxDiff = Math.max(maxDiff, Math.abs(whole![i] - tiled![i]));
+      if (whole![i] !== one![i]) differs++;
+      if (i % 4 !== 3) expect(Math.abs(whole![i] - one![i])).toBeLessThan(16); // the same picture
+    }
+    expect(maxDiff).toBeLessThanOrEqual(1);
+    expect(differs).toBeGreaterThan(pixels.length / 10);
+  }, 120_000);
+
   it('keeps gray images gray and leaks no tensors; stops when asked', async () => {
     const before = tf.memory().numTensors;
     const pixels = picture(40, 24, true);

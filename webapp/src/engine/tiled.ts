@@ -4,19 +4,21 @@
  * not the image: each tile's input is read straight from the pixels (mirrored at the
  * borders), and only its centre is written back.
  */
+import { runPasses, type RunTile } from './passes';
 import { contextPixels, mirror, planTiles, type Tile } from './tiling';
+
+export type { RunTile };
 
 export interface TileGeometry {
   halo: number;
   size_multiple: number;
 }
 
-/** Runs the model on `[1, height, width, 4]` and resolves to `[1, height, width, 3]`. */
-export type RunTile = (input: Float32Array, height: number, width: number) => Promise<Float32Array>;
-
 export interface TiledOptions {
   sigma: number;
   tileSize: number;
+  /** Flipped copies of each tile averaged (passes.ts); default 1. */
+  passes?: number;
   /** Called after each tile; return false to stop (cancel). */
   onTile?: (done: number, total: number) => Promise<boolean> | boolean;
 }
@@ -77,7 +79,8 @@ export async function denoiseTiled(
   const gray = isGray(pixels);
   const out = new Uint8ClampedArray(pixels);
   for (const [index, tile] of tiles.entries()) {
-    const result = await run(tileInput(pixels, width, height, tile, options.sigma), tile.inHeight, tile.inWidth);
+    const input = tileInput(pixels, width, height, tile, options.sigma);
+    const result = await runPasses(run, input, tile.inHeight, tile.inWidth, options.passes ?? 1);
     placeTile(out, result, width, tile, pad, gray);
     if (options.onTile && !(await options.onTile(index + 1, tiles.length))) return null;
   }

@@ -13,6 +13,7 @@ import { gpuDisagreement } from './probe';
 import { NoiseLevel } from './level';
 import { fitsLiteRt, liteRtBase, liteRtFileFor, liteRtPlan, LiteRtTiles, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
+import { MAX_PASSES } from './passes';
 import { denoiseTiled } from './tiled';
 import { contextPixels, defaultTileSize, isMobile, textureTileLimit } from './tiling';
 
@@ -172,9 +173,12 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   if (backend === 'litert-wasm') {
     ({ tileSize, file: imageFile } = liteRtPlan(geometry, tileSize, context, width, height, request.tileSize !== undefined));
   }
+  const passes = request.passes;
+  if (!Number.isInteger(passes) || passes < 1 || passes > MAX_PASSES) throw new RangeError(`passes must be a whole number from 1 to ${MAX_PASSES}, not ${String(passes)}`);
   const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,
     tileSize,
+    passes,
     onTile: async (done, total) => {
       post({ type: 'progress', id, done, total, elapsedMs: performance.now() - start });
       if (loadRequest?.crashAfterTiles === done) await crash();
@@ -183,7 +187,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   });
   if (out === null) throw new Error('the tiled run stopped');
   post(
-    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes, tileSize, tiles: tilesDone, liteRtTiles: liteRtTilesRun },
+    { type: 'result', id, pixels: out, width, height, elapsedMs: performance.now() - start, numTensors: tf.memory().numTensors, peakBytes, tileSize, tiles: tilesDone, liteRtTiles: liteRtTilesRun, passes },
     [out.buffer],
   );
 }

@@ -10,6 +10,7 @@
  *   const blob = await (await createDenoiser()).denoise(file, { strength: 20 });
  */
 import { Denoiser } from '../engine/client';
+import type { PassesSetting } from '../engine/passes';
 import { decodeImage, encodePng } from '../engine/image';
 import { backendLabel, type BackendName } from '../engine/protocol';
 
@@ -31,6 +32,9 @@ export interface EngineOptions extends CreateOptions {
 export interface WidgetDenoiseOptions {
   /** 'auto' (estimate from the image) or sigma on the 0-255 scale. */
   strength?: number | 'auto';
+  /** Flipped copies averaged, 1 to 4, or 'auto' (default): as many as keep a large
+   * photo's time unchanged (see the engine's passes.ts). */
+  passes?: PassesSetting;
   tileSize?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -114,6 +118,7 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
       const sigma = strength === 'auto' ? await engine.autoStrength(pixels) : strength;
       const result = await engine.denoise(pixels, {
         sigma,
+        passes: opts.passes,
         tileSize: opts.tileSize,
         signal: opts.signal,
         onProgress: opts.onProgress,
