@@ -84,9 +84,9 @@ window.benchLoad = async (options) => {
     deviceMemory: navigator.deviceMemory ?? null,
   };
 };
-window.benchRun = async (width, height, tileSize) => {
-  const result = await window.engine.denoise(testCard(width, height), { sigma: 25, tileSize, passes: 1 });
-  return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, tileSize: result.tileSize, backend: window.engine.backend };
+window.benchRun = async (width, height, tileSize, passes = 1) => {
+  const result = await window.engine.denoise(testCard(width, height), { sigma: 25, tileSize, passes });
+  return { elapsedMs: result.elapsedMs, peakBytes: result.peakBytes, tileSize: result.tileSize, backend: window.engine.backend, passes: result.passes, runs: result.tiles, liteRtRuns: result.liteRtTiles };
 };
 window.benchPixels = async (b64, width, height) => {
   const bytes = new Uint8ClampedArray(fromBase64(b64).buffer);

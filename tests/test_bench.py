@@ -215,3 +215,14 @@ def test_bias_check_runs_a_model_on_pairs_and_names_a_folder_without_them(
     Image.fromarray(clean).save(tmp_path / "empty" / "a.png")
     with pytest.raises(SystemExit, match="error: .*no NAME_real"):
         bias_check.main([str(root / "models/photo-fast"), "--sets", str(tmp_path / "empty")])
+
+
+def test_passes_bench_times_one_pass_and_the_automatic_count(tmp_path: Path) -> None:
+    """bench.passes on a tiny card: one pass, then Auto's four, each timed and tabled."""
+    from bench import passes
+
+    rows = passes.measure("fast", [(64, 48)], lambda *_: None)
+    assert rows[0]["one"]["passes"] == 1 and rows[0]["auto"]["passes"] == 4
+    assert rows[0]["one"]["seconds"] >= 0 and rows[0]["ran_on"] in ("LiteRT.js", "TF.js WASM")
+    table = passes.markdown("fast", rows, 1.0)
+    assert "| 64 × 48 | 0.00 |" in table and table.rstrip().endswith("| 4 |")

@@ -32,10 +32,11 @@ from training.noise import with_sigma_map
 # both (engine: passes.ts FLIPS).
 FLIP_AXES: tuple[tuple[int, ...], ...] = ((), (2,), (1,), (1, 2))
 MAX_PASSES = len(FLIP_AXES)
-# Multiply-adds the page spends on one photo when it picks the passes itself: 8 megapixels
-# of a 209 k MAC/px network (photo, default), about 18 s on two cores. A 12 MP photo gets
-# one pass (its time unchanged), a 512 x 512 crop four (engine: passes.ts).
-AUTO_PASSES_BUDGET = 8e6 * 208_864
+# Multiply-adds the page spends on one photo when it picks the passes itself: 6 megapixels
+# of a 209 k MAC/px network (photo, default): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above,
+# so that no photo takes longer than a 12 MP one at one pass (measured: bench.passes;
+# engine: passes.ts).
+AUTO_PASSES_BUDGET = 6e6 * 208_864
 
 
 def auto_passes(height: int, width: int, macs_per_pixel: float | None) -> int:

@@ -53,10 +53,12 @@ describe('runPasses', () => {
 });
 
 describe('autoPasses', () => {
-  it('fits four passes to a crop, two to a 4 MP photo, one to 12 MP', () => {
+  it('fits four passes to a crop, two to a 3 MP photo, one above', () => {
     expect(autoPasses(512, 512, PHOTO_MACS)).toBe(4);
-    expect(autoPasses(1600, 1200, PHOTO_MACS)).toBe(4); // 1.92 MP
-    expect(autoPasses(2304, 1728, PHOTO_MACS)).toBe(2); // 3.98 MP
+    expect(autoPasses(1414, 1060, PHOTO_MACS)).toBe(4); // 1.50 MP
+    expect(autoPasses(1600, 1200, PHOTO_MACS)).toBe(2); // 1.92 MP
+    expect(autoPasses(1996, 1500, PHOTO_MACS)).toBe(2); // 2.99 MP
+    expect(autoPasses(2304, 1728, PHOTO_MACS)).toBe(1); // 3.98 MP
     expect(autoPasses(4000, 3000, PHOTO_MACS)).toBe(1);
   });
 

@@ -27,10 +27,12 @@ export const FLIPS: readonly Flip[] = [
 ];
 export const MAX_PASSES = FLIPS.length;
 
-/** Multiply-adds the page spends on one photo when it picks the passes: 8 megapixels of a
- * 209 k MAC/px network (photo, default), about 18 s on two cores. A 12 MP photo gets one
- * pass (its time unchanged), a 512 x 512 crop four. */
-export const AUTO_PASSES_BUDGET = 8e6 * 208_864;
+/** Multiply-adds the page spends on one photo when it picks the passes: 6 megapixels of a
+ * 209 k MAC/px network (photo, default): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above.
+ * Measured (bench.passes, 2 cores): no photo then takes longer than a 12 MP one at one
+ * pass (28.7 s); at 8 MP's worth a 2 MP photo took 30.4 s (small photos cost more per
+ * pixel: tile context, and TF.js under 1 MP). */
+export const AUTO_PASSES_BUDGET = 6e6 * 208_864;
 
 /** The most passes (4, 2 or 1) whose multiply-adds fit the budget; 1 for a card that does
  * not say its cost. Only the image and the model decide, never the device: the same photo
