@@ -226,3 +226,34 @@ def test_passes_bench_times_one_pass_and_the_automatic_count(tmp_path: Path) -> 
     assert rows[0]["one"]["seconds"] >= 0 and rows[0]["ran_on"] in ("LiteRT.js", "TF.js WASM")
     table = passes.markdown("fast", rows, 1.0)
     assert "| 64 × 48 | 0.00 |" in table and table.rstrip().endswith("| 4 |")
+
+
+def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None:
+    """bench.page_real on one generated camera pair: the page's own auto strength and
+    passes, the result scored against the reference and set beside the Python table's."""
+    from PIL import Image
+
+    from bench import page_real
+    from tests.test_real_noise import camera_pair
+
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    noisy, clean = camera_pair(0)
+    Image.fromarray(noisy).save(folder / "cam_real.png")
+    Image.fromarray(clean).save(folder / "cam_mean.png")
+    assert page_real.main([str(folder), "--out", str(tmp_path / "docs")]) == 0  # photo
+    saved = json.loads((tmp_path / "docs/page-real.json").read_text())
+    (row,) = saved["pairs"]["pairs"]
+    assert row["passes"] == 4 and row["strength"] > 0
+    assert row["psnr"] > psnr_of(clean, noisy) + 0.3  # it really denoised
+    assert "| pairs | 1 | **" in (tmp_path / "docs/page-real.md").read_text()
+    python = {"pairs": {"cam": {"auto": row["psnr"] - 0.01, "auto_strength": 3, "passes": 4}}}
+    summary = page_real.compare([row], python)
+    assert summary["largest_gap"] == 0.01 and summary["same_passes"] == 1
+    assert summary["same_strength"] == int(row["strength"] == 3)
+
+
+def psnr_of(clean: np.ndarray, noisy: np.ndarray) -> float:
+    from training.metrics import psnr_uint8
+
+    return psnr_uint8(clean, noisy)
