@@ -13,7 +13,7 @@ import { gpuDisagreement } from './probe';
 import { NoiseLevel } from './level';
 import { fitsLiteRt, liteRtBase, liteRtFileFor, liteRtPlan, LiteRtTiles, startLiteRt } from './litert';
 import type { BackendName, LiteRtFile, ModelCard, WorkerReply, WorkerRequest } from './protocol';
-import { MAX_PASSES } from './passes';
+import { passesFor } from './passes';
 import { denoiseTiled } from './tiled';
 import { contextPixels, defaultTileSize, isMobile, textureTileLimit } from './tiling';
 
@@ -173,8 +173,7 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   if (backend === 'litert-wasm') {
     ({ tileSize, file: imageFile } = liteRtPlan(geometry, tileSize, context, width, height, request.tileSize !== undefined));
   }
-  const passes = request.passes;
-  if (!Number.isInteger(passes) || passes < 1 || passes > MAX_PASSES) throw new RangeError(`passes must be a whole number from 1 to ${MAX_PASSES}, not ${String(passes)}`);
+  const passes = passesFor(request.passes, width, height, card); // checked here too: the client is not the only sender
   const out = await denoiseTiled(pixels, width, height, geometry, runTile, {
     sigma,
     tileSize,
