@@ -23,28 +23,23 @@ from PIL import Image
 
 from training import real_noise
 from training.metrics import psnr_uint8
-from webapp import hosts
-from webapp.server import DEFAULT_STATIC
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_pairs(page, url: str, pair_set: real_noise.PairSet, folder: Path, log) -> list[dict]:  # noqa: ANN001
     """Each pair through the page, untouched: name, strength, passes, PSNR."""
+    from tests.conftest import denoise_through_ui, wait_until_ready
+
     rows = []
     for pair in pair_set.pairs:
         page.goto(url)
-        page.wait_for_selector(
-            "[data-testid=backend][data-backend]:not([data-backend=''])", timeout=180_000
-        )
+        wait_until_ready(page, 180_000)
         path = folder / f"{pair.name}.png"
         Image.fromarray(pair.noisy).save(path)
-        page.set_input_files("[data-testid=file-input]", str(path))
-        page.click("[data-testid=denoise]", timeout=120_000)  # waits for the auto strength
-        link = page.wait_for_selector("[data-testid=download]", timeout=600_000)
-        with page.expect_download() as download:
-            link.click()
-        out = np.asarray(Image.open(download.value.path()).convert("RGB"))
+        download = denoise_through_ui(page, path)  # the page's own strength and passes
+        out = np.asarray(Image.open(download.path()).convert("RGB"))
+        link = page.locator("[data-testid=download]")
         row = {
             "name": pair.name,
             "strength": int(link.get_attribute("data-sigma")),
@@ -105,37 +100,32 @@ def markdown(model: str, summaries: dict[str, dict], seconds: float) -> str:
 def main(argv: list[str] | None = None) -> int:
     import tempfile
 
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import CHROMIUM, CHROMIUM_FLAGS
+    from bench import browser
 
     p = argparse.ArgumentParser(prog="python -m bench.page_real", description=__doc__)
     p.add_argument("sets", nargs="*", default=["CC15", "Nam25"])
     p.add_argument("--model", default=None, help="a model of the page's menu (default: its own)")
     p.add_argument("--out", type=Path, default=ROOT / "docs")
     args = p.parse_args(argv)
-    index = json.loads((DEFAULT_STATIC / "models/index.json").read_text())
+    index = json.loads((browser.STATIC / "models/index.json").read_text())
     model = args.model or index.get("default", "default")
     record = ROOT / "docs/real-noise.json"
     python = json.loads(record.read_text())["results"].get(model, {}) if record.exists() else {}
     start = time.perf_counter()
-    port = hosts.free_port()
-    server = hosts.start("waitress", DEFAULT_STATIC, port)
     results, summaries = {}, {}
+    chromium = browser.Browser()  # the real server and Chromium, as the other benches use
     try:
-        with sync_playwright() as playwright, tempfile.TemporaryDirectory() as folder:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = browser.new_page(accept_downloads=True)
-            url = f"http://127.0.0.1:{port}/" + (f"?model={args.model}" if args.model else "")
+        with tempfile.TemporaryDirectory() as folder:
+            page = chromium.chromium.new_page(accept_downloads=True)
+            url = f"{chromium.base}/" + (f"?model={args.model}" if args.model else "")
             for name in args.sets:
                 pair_set = real_noise.read_pairs(real_noise.real_folder(name))
                 print(name)
                 rows = run_pairs(page, url, pair_set, Path(folder), print)
                 results[pair_set.label] = rows
                 summaries[pair_set.label] = compare(rows, python.get(pair_set.label))
-            browser.close()
     finally:
-        hosts.stop(server)
+        chromium.close()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "page-real.json").write_text(
         json.dumps({"model": model, "summaries": summaries, "pairs": results}, indent=1)

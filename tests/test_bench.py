@@ -235,6 +235,7 @@ def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None
 
     from bench import page_real
     from tests.test_real_noise import camera_pair
+    from training.metrics import psnr_uint8
 
     folder = tmp_path / "pairs"
     folder.mkdir()
@@ -245,15 +246,9 @@ def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None
     saved = json.loads((tmp_path / "docs/page-real.json").read_text())
     (row,) = saved["pairs"]["pairs"]
     assert row["passes"] == 4 and row["strength"] > 0
-    assert row["psnr"] > psnr_of(clean, noisy) + 0.3  # it really denoised
+    assert row["psnr"] > psnr_uint8(clean, noisy) + 0.3  # it really denoised
     assert "| pairs | 1 | **" in (tmp_path / "docs/page-real.md").read_text()
     python = {"pairs": {"cam": {"auto": row["psnr"] - 0.01, "auto_strength": 3, "passes": 4}}}
     summary = page_real.compare([row], python)
     assert summary["largest_gap"] == 0.01 and summary["same_passes"] == 1
     assert summary["same_strength"] == int(row["strength"] == 3)
-
-
-def psnr_of(clean: np.ndarray, noisy: np.ndarray) -> float:
-    from training.metrics import psnr_uint8
-
-    return psnr_uint8(clean, noisy)

@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from training import card, data, real_noise, report_record
-from training.inference import MAX_PASSES, denoise_any, passes_for
+from training.inference import MAX_PASSES, denoise_any
 from training.metrics import psnr_uint8, to_uint8
 from training.noise import seeded_gaussian_noise
 from training.report_record import Record
@@ -127,7 +127,7 @@ def denoise_as_evaluated(
             multiple=model_card["size_multiple"],
             halo=model_card["halo"],
             input_size=model_card.get("input_size"),
-            passes=passes_for(passes, *noisy.shape[:2], model_card.get("macs_per_pixel")),
+            passes=real_noise.page_passes(model_card, noisy, passes),
         )
     )
 

@@ -268,8 +268,8 @@ def score_model(
     ]
     one_pass = (
         [
-            psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
-            for p, s in zip(pair_set.pairs, autos, strict=True)
+            a if n == 1 else psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
+            for p, s, n, a in zip(pair_set.pairs, autos, counts, auto_psnr, strict=True)
         ]
         if max(counts) > 1
         else None

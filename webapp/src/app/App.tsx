@@ -196,7 +196,7 @@ export function App() {
   const outputFormat = format ?? defaultFormat(picture?.type ?? '');
   // The passes the full run will make; the preview makes the same, so it shows the result.
   const autoPassCount = picture && denoiser ? denoiser.passesFor(picture.image) : null;
-  const passes = passesSetting === 'auto' ? autoPassCount ?? 1 : passesSetting;
+  const passes = picture && denoiser ? denoiser.passesFor(picture.image, passesSetting) : 1;
 
   // The preview region of this pick and strength; one preview at a time, the latest wins.
   // The crop's true context, and the engine's mirror padding around it: the same width.
