@@ -86,6 +86,26 @@ for (const id of ['missing', 'text']) {
 }""",
         )
     )
+    (folder / "passes.html").write_text(
+        host_page(
+            server_url,
+            """
+<denoise-image id="one" model="default" strength="25" passes="1" src="noisy.png"></denoise-image>
+<denoise-image id="bad" model="default" strength="25" passes="five"></denoise-image>""",
+            f"""
+const one = document.getElementById('one');
+one.addEventListener('denoise-done', async (e) => {{ window.results.one = await bytes(e.detail.blob); }});
+const bad = document.getElementById('bad');
+bad.addEventListener('denoise-error', (e) => {{ window.results.bad = e.detail.message; }});
+bad.addEventListener('denoise-done', async (e) => {{ window.results.badDone = await bytes(e.detail.blob); }});
+const {{ createDenoiser }} = await import('{server_url}/widget/denoise-widget.js');
+const denoiser = await createDenoiser({{ model: 'default' }});
+const input = await (await fetch('noisy.png')).blob();
+window.results.apiOne = await bytes(await denoiser.denoise(input, {{ strength: {SIGMA}, passes: 1 }}));
+window.results.apiAuto = await bytes(await denoiser.denoise(input, {{ strength: {SIGMA} }}));
+bad.src = 'noisy.png';""",
+        )
+    )
     port = free_port()
     process = subprocess.Popen(
         [
@@ -221,3 +241,19 @@ window.go = async (name) => {
     assert page.evaluate("window.results.progress.total") > 4
     page.evaluate("window.go('noisy.png')")
     assert len(wait_for(page, "done")) > 0
+
+
+def test_the_passes_attribute_runs_that_many_and_a_bad_one_is_named(
+    session, server_url, host
+) -> None:  # noqa: ANN001
+    host_url, _ = host
+    page = session.page
+    page.goto(f"{host_url}/passes.html")
+    one, api_one = png_pixels(wait_for(page, "one")), png_pixels(wait_for(page, "apiOne"))
+    api_auto = png_pixels(wait_for(page, "apiAuto"))
+    np.testing.assert_array_equal(one, api_one)
+    assert np.abs(one.astype(int) - api_auto.astype(int)).max() > 0  # Auto ran 4 on this photo
+    assert 'passes="five": use auto or a whole number from 1 to 4' in wait_for(page, "bad")
+    page.evaluate("document.getElementById('bad').setAttribute('passes', '1')")
+    page.evaluate("document.getElementById('bad').src = 'noisy.png?again'")
+    np.testing.assert_array_equal(png_pixels(wait_for(page, "badDone")), one)

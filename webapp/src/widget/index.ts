@@ -10,7 +10,7 @@
  *   const blob = await (await createDenoiser()).denoise(file, { strength: 20 });
  */
 import { Denoiser } from '../engine/client';
-import type { PassesSetting } from '../engine/passes';
+import { MAX_PASSES, type PassesSetting } from '../engine/passes';
 import { decodeImage, encodePng } from '../engine/image';
 import { backendLabel, type BackendName } from '../engine/protocol';
 
@@ -135,7 +135,7 @@ img { max-width: 100%; display: block; }
 .error { color: var(--denoise-error-color, #a00); }
 `;
 
-/** `<denoise-image model strength src tile-size backend>`: see docs/embedding.md. */
+/** `<denoise-image model strength passes src tile-size backend>`: see docs/embedding.md. */
 export class DenoiseImageElement extends HTMLElement {
   static observedAttributes = ['src'];
   private readonly root: ShadowRoot;
@@ -176,6 +176,14 @@ export class DenoiseImageElement extends HTMLElement {
   set strength(value: number | 'auto') {
     this.setAttribute('strength', String(value));
   }
+  /** 'auto' (absent) or a count; the engine refuses a bad one with a message. */
+  get passes(): PassesSetting {
+    const value = this.getAttribute('passes') ?? 'auto';
+    return value === 'auto' ? 'auto' : Number(value);
+  }
+  set passes(value: PassesSetting) {
+    this.setAttribute('passes', String(value));
+  }
   get src(): string {
     return this.getAttribute('src') ?? '';
   }
@@ -215,11 +223,16 @@ export class DenoiseImageElement extends HTMLElement {
     const controller = (this.controller = new AbortController());
     const start = performance.now();
     try {
+      const passes = this.passes;
+      if (passes !== 'auto' && !Number.isInteger(passes)) {
+        throw new RangeError(`passes="${this.getAttribute('passes')}": use auto or a whole number from 1 to ${MAX_PASSES}`);
+      }
       const denoiser = await createDenoiser({ model: this.model, backend: this.backend });
       this.root.querySelector('.backend')!.textContent = `on ${backendLabel(denoiser.backend, denoiser.threads)}`;
       this.dataset.backend = denoiser.backend;
       const blob = await denoiser.denoise(image, {
         strength: this.strength,
+        passes,
         tileSize: this.tileSize,
         signal: controller.signal,
         onProgress: (done, total) => {
