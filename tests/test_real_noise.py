@@ -272,3 +272,64 @@ def test_estimates_read_each_photo_once_per_level_model(
     hand_made = cache.of(pairs)
     assert all(e.level is None for e in hand_made) and len(loads) == 1
     assert [e.auto for e in hand_made] == [e.auto for e in with_level]
+
+
+def test_the_litert_row_scores_the_web_models_int8_file(pair_folder: Path, tmp_path: Path) -> None:
+    web = tmp_path / "web"
+    converted = subprocess.run(
+        [sys.executable, "-m", "converter", str(ROOT / "models/fast"), "--out", str(web)]
+        + ["--quantize", "uint8", "--litert-tiles", "64"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert converted.returncode == 0, converted.stderr[-2000:]
+    for bad in ("lonely", "odd"):
+        for path in pair_folder.glob(f"{bad}_*"):
+            path.unlink()
+
+    def evaluate_with(litert: Path, docs: Path) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "training.evaluate", str(ROOT / "models/fast"), "--real"]
+            + [str(pair_folder), "--passes", "1", "--litert", str(litert), "--strengths", "0"]
+            + ["10", "--docs", str(docs), "--cache", str(tmp_path / "cache/cbm3d")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    result = evaluate_with(web, tmp_path / "docs")
+    assert result.returncode == 0, result.stderr[-2000:]
+    record = json.loads((tmp_path / "docs/real-noise.json").read_text())
+    scores = record["results"]["fast"]["pairs"]
+    assert scores["litert_file"].startswith("litert/model-dr8-")
+    per_pair = scores["pairs"]
+    # int8 weights and activations: close to Keras's pass, not equal to it
+    losses = [p["auto"] - p["litert"] for p in per_pair.values()]
+    assert 0 < max(abs(x) for x in losses) < 0.5
+    assert scores["litert_worst_loss"] == pytest.approx(max(losses), abs=2e-3)
+    assert scores["auto_litert"] == pytest.approx(
+        np.mean([p["litert"] for p in per_pair.values()]), abs=2e-3
+    )
+    report = (tmp_path / "docs/real-noise.md").read_text()
+    row = f"| `fast`, auto strength, 1 pass, LiteRT.js int8 | {scores['auto_litert']:.2f} |"
+    assert row in report and f"--litert {web}" in report
+    # A folder without the model's web files: named, and the Keras rows still written.
+    result = evaluate_with(tmp_path / "nowhere", tmp_path / "docs2")
+    assert result.returncode == 1 and "nowhere/fast: no denoiser.json" in result.stderr
+    report = (tmp_path / "docs2/real-noise.md").read_text()
+    assert "| `fast`, auto strength, 1 pass |" in report and "LiteRT.js int8" not in report
+
+
+def test_a_web_model_without_litert_files_is_named(tmp_path: Path) -> None:
+    with pytest.raises(real_noise.NoLiteRtError, match="no denoiser.json"):
+        real_noise.litert_network(tmp_path)
+    (tmp_path / "denoiser.json").write_text(json.dumps({"name": "x"}))
+    with pytest.raises(real_noise.NoLiteRtError, match="--litert-tiles"):
+        real_noise.litert_network(tmp_path)
+    listed = {"litert": {"files": [{"tile": 64, "input": 128, "file": "litert/m.tflite"}]}}
+    (tmp_path / "denoiser.json").write_text(json.dumps(listed))
+    with pytest.raises(real_noise.NoLiteRtError, match="missing"):
+        real_noise.litert_network(tmp_path)

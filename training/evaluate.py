@@ -35,6 +35,7 @@ from training.report_record import Record
 log = logging.getLogger("training.evaluate")
 SHARED_VAL = data.DEFAULT_VAL_DIR.parent
 STANDARD_SETS = {"CBSD68": "rgb", "BSD68": "gray", "Set12": "gray"}
+WEB_MODELS = Path("webapp/static/models")  # the converter's default --out
 SIGMAS = [15.0, 25.0, 50.0]
 # A card names the learned level when the page's rule with it (the smaller of the two
 # fits, training/strength.py) scores the real pairs this close to the hand-made fit alone,
@@ -233,6 +234,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "well as the hand-made estimate names it in its card, and the page uses it",
     )
     real.add_argument(
+        "--litert",
+        nargs="?",
+        type=Path,
+        const=WEB_MODELS,
+        metavar="WEB_DIR",
+        help="also score each model at auto strength, one pass, through its web model's "
+        "int8 .tflite in WEB_DIR/NAME (default folder: %(const)s), which LiteRT.js runs for "
+        "a photo of 1 MP or more on a CPU in Chromium and Firefox",
+    )
+    real.add_argument(
         "--strengths",
         type=float,
         nargs="+",
@@ -410,6 +421,13 @@ def evaluate_real(args: argparse.Namespace) -> int:
         if args.calibrate:
             calibrate(args, folder, model_card, sets, curves, estimates)
         level_dir = real_noise.level_dir_for(folder, model_card)
+        litert = None
+        if args.litert:
+            try:
+                litert = real_noise.litert_network(args.litert / folder.name)
+            except real_noise.NoLiteRtError as error:
+                print(f"error: {error}", file=sys.stderr)
+                failed = True
         scores = {
             s.label: real_noise.score_model(
                 model,
@@ -419,6 +437,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 strengths,
                 estimates.of(s.pairs, level_dir),
                 args.passes,
+                litert,
             )
             for s in sets
         }
@@ -455,8 +474,13 @@ def evaluate_real(args: argparse.Namespace) -> int:
             "--real",
             *args.real,
             *(["--calibrate"] if args.calibrate else []),
-            *(["--level-model", str(args.level_model)] if args.level_model else []),
+            *(
+                ["--level-model", str(args.level_model)]
+                if args.calibrate and args.level_model
+                else []
+            ),
             *(["--passes", str(args.passes)] if args.passes != "auto" else []),
+            *(["--litert", str(args.litert)] if args.litert else []),
             *(["--update-card"] if args.update_card else []),
         ]
     )

@@ -120,18 +120,57 @@ def denoise_at(  # noqa: ANN201
     noisy: np.ndarray,
     strength: float,
     passes: int = 1,
+    tile: int = 512,
 ):
-    """uint8 result of the model on uint8 noisy RGB at this strength (the engine's path)."""
+    """uint8 result of the model on uint8 noisy RGB at this strength (the engine's path,
+    in tiles of `tile` px)."""
     out = denoise_rgb(
         model,
         noisy / np.float32(255),
         strength,
         multiple=model_card["size_multiple"],
         halo=model_card["halo"],
-        tile=512,
+        tile=tile,
         passes=passes,
     )
     return to_uint8(out)
+
+
+class NoLiteRtError(ValueError):
+    """The web model has no LiteRT.js file to score."""
+
+
+@dataclass
+class LiteRtNetwork:
+    """The network a large photo meets on a CPU in Chromium or Firefox: the web model's
+    int8 .tflite for its largest tile (LiteRT.js, webapp/src/engine/litert.ts), run by
+    TensorFlow Lite's XNNPack as LiteRT.js runs it, called like a Keras model."""
+
+    runner: Any
+    tile: int
+    file: str
+
+
+def litert_network(web_dir: Path) -> LiteRtNetwork:
+    """The largest-tile .tflite that `denoiser.json` in `web_dir` lists; NoLiteRtError
+    naming the folder when it lists none or the file is missing."""
+    from converter import litert  # the converter's own runner: mirrors and crops as the engine
+
+    web_card = web_dir / "denoiser.json"
+    if not web_card.is_file():
+        raise NoLiteRtError(f"{web_dir}: no denoiser.json (convert the model there first)")
+    files = (json.loads(web_card.read_text()).get("litert") or {}).get("files") or []
+    if not files:
+        raise NoLiteRtError(
+            f"{web_card}: lists no LiteRT.js file (convert with --litert-tiles 512,1024)"
+        )
+    entry = max(files, key=lambda f: f["tile"])
+    path = web_dir / entry["file"]
+    if not path.is_file():
+        raise NoLiteRtError(f"{path}: listed in {web_card.name} but missing")
+    return LiteRtNetwork(
+        litert.TfliteTile(path.read_bytes(), entry["input"]), entry["tile"], entry["file"]
+    )
 
 
 def strength_curves(
@@ -251,6 +290,7 @@ def score_model(
     strengths=STRENGTHS,
     estimates: list[Estimate] | None = None,
     passes: int | str = "auto",
+    litert: LiteRtNetwork | None = None,
 ) -> dict[str, Any]:
     """The model at the page's auto strength (run, not interpolated) and at the set's
     best fixed strength, with per-pair numbers. `estimates`: the pairs' (with the
@@ -258,7 +298,9 @@ def score_model(
     `passes`: at auto strength, the page's passes ("auto") or this many; when that is
     more than one for some pair, the one-pass result at auto strength is reported too
     (`auto_one_pass`: what a photo too large for more passes gets). The fixed-strength
-    curves are one pass."""
+    curves are one pass. `litert`: also the one-pass result at auto strength through the
+    web model's int8 .tflite (`auto_litert`: what a photo over 3 MP gets on a CPU in
+    Chromium or Firefox), with the largest loss of a pair against Keras's one pass."""
     estimates = estimates or estimates_of(pair_set.pairs)
     autos = [strength_for(e, model_card) for e in estimates]
     counts = [page_passes(model_card, p.noisy, passes) for p in pair_set.pairs]
@@ -266,12 +308,16 @@ def score_model(
         psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s, n))
         for p, s, n in zip(pair_set.pairs, autos, counts, strict=True)
     ]
-    one_pass = (
+    one_pass = [
+        a if n == 1 else psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
+        for p, s, n, a in zip(pair_set.pairs, autos, counts, auto_psnr, strict=True)
+    ]
+    through_litert = (
         [
-            a if n == 1 else psnr_uint8(p.clean, denoise_at(model, model_card, p.noisy, s))
-            for p, s, n, a in zip(pair_set.pairs, autos, counts, auto_psnr, strict=True)
+            psnr_uint8(p.clean, denoise_at(litert.runner, model_card, p.noisy, s, tile=litert.tile))
+            for p, s in zip(pair_set.pairs, autos, strict=True)
         ]
-        if max(counts) > 1
+        if litert
         else None
     )
     noisy_psnr = [psnr_uint8(p.clean, p.noisy) for p in pair_set.pairs]
@@ -279,7 +325,16 @@ def score_model(
     return {
         "auto": round(float(np.mean(auto_psnr)), 3),
         "auto_passes": sorted(set(counts)),
-        **({"auto_one_pass": round(float(np.mean(one_pass)), 3)} if one_pass else {}),
+        **({"auto_one_pass": round(float(np.mean(one_pass)), 3)} if max(counts) > 1 else {}),
+        **(
+            {
+                "auto_litert": round(float(np.mean(through_litert)), 3),
+                "litert_file": litert.file,
+                "litert_worst_loss": round(float(np.max(np.subtract(one_pass, through_litert))), 3),
+            }
+            if through_litert
+            else {}
+        ),
         "best_fixed": round(float(curves.mean(axis=0)[best_index]), 3),
         "best_fixed_strength": strengths[best_index],
         "worst_gain_over_noisy_at_auto": round(
@@ -293,9 +348,10 @@ def score_model(
                 "passes": c,
                 "noisy": round(n, 3),
                 "auto": round(a, 3),
+                **({"litert": round(through_litert[i], 3)} if through_litert else {}),
             }
-            for p, e, s, c, n, a in zip(
-                pair_set.pairs, estimates, autos, counts, noisy_psnr, auto_psnr, strict=True
+            for i, (p, e, s, c, n, a) in enumerate(
+                zip(pair_set.pairs, estimates, autos, counts, noisy_psnr, auto_psnr, strict=True)
             )
         },
     }
@@ -384,6 +440,13 @@ def markdown_table(results: dict[str, Any], labels: list[str]) -> str:
         if all("auto_one_pass" in scores[x] for x in labels):
             one = " | ".join(f"{scores[x]['auto_one_pass']:.2f}" for x in labels)
             lines.append(f"| `{model}`, auto strength, 1 pass | {one} | |")
+        if all("auto_litert" in scores[x] for x in labels):
+            cells = " | ".join(f"{scores[x]['auto_litert']:.2f}" for x in labels)
+            loss = max(scores[x]["litert_worst_loss"] for x in labels)
+            lines.append(
+                f"| `{model}`, auto strength, 1 pass, LiteRT.js int8 | {cells} | "
+                f"(a pair at most {loss:.2f} dB below 1 pass) |"
+            )
         fixed = " | ".join(
             f"{scores[x]['best_fixed']:.2f} (σ {scores[x]['best_fixed_strength']:g})"
             for x in labels
@@ -404,7 +467,10 @@ network's results on flipped copies of each tile (a self-ensemble), as many as i
 multiply-add budget allows for the photo's size (`training.inference.auto_passes`: four for
 these 512 x 512 pairs, one for a 12 MP photo); the 1-pass row is what a photo too large
 for more gets. **Best fixed strength** is the one slider value (of {strengths}) that is
-best for the whole set, at one pass (also the curves the calibration is fitted on). "Worst pair vs noisy" is
+best for the whole set, at one pass (also the curves the calibration is fitted on). **LiteRT.js
+int8** (with `--litert`): the 1-pass row through the web model's int8 `.tflite`, which
+Chromium and Firefox on a CPU run for a photo of a megapixel or more (docs/runtimes.md);
+it is what a photo over 3 MP gets there. "Worst pair vs noisy" is
 the smallest gain of any pair over its own noisy input at auto strength (negative: a
 pair came out worse). Published numbers are quoted from `../shared/data/README.md`.
 
