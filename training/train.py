@@ -26,6 +26,7 @@ import numpy as np
 
 from training import camera_noise, card, data, models
 from training.inference import denoise_rgb
+from training.int8_aware import int8_aware
 from training.metrics import psnr_metric, psnr_uint8, to_uint8
 from training.noise import SyntheticNoise, seeded_gaussian_noise
 
@@ -195,6 +196,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="--noise photo: share of clean patches softened first (pixel-soft content, "
         "as a camera at full resolution renders it); validation keeps the default",
     )
+    p.add_argument(
+        "--int8-aware",
+        action="store_true",
+        help="round every convolution's input to int8 while training, as LiteRT.js's int8 "
+        "files do on a CPU (training/int8_aware.py); validation and the saved model stay float",
+    )
     args = p.parse_args(argv)
     if not 0.0 <= args.soft_share <= 1.0:
         p.error(f"--soft-share must be between 0 and 1, not {args.soft_share:g}")
@@ -358,14 +365,16 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
         )
         log.info("initialised %d layers from %s: %s", len(copied), args.init_from, copied)
     side = models.fixed_input_size(args.arch, args.options)
+    # --int8-aware: trained through a copy that shares every layer and rounds as int8 does
+    network = int8_aware(denoiser) if args.int8_aware else denoiser
     if args.noise == "photo":  # the input pipeline makes the noise (NoisyPairSequence)
-        trainer = denoiser
+        trainer = network
     else:
         trainer = keras.Sequential(
             [
                 keras.Input((side, side, 3)),
                 SyntheticNoise(args.sigma_max, args.quantized_fraction, seed=args.seed),
-                denoiser,
+                network,
             ],
             name=f"trainer_{args.arch}",
         )
@@ -598,6 +607,11 @@ def main(
                 else {"sigma_max": args.sigma_max, "quantized_fraction": args.quantized_fraction}
             ),
             "gray_fraction": args.gray_fraction,
+            **(
+                {"int8_aware": "every convolution's input rounded to int8 (training/int8_aware.py)"}
+                if args.int8_aware
+                else {}
+            ),
             "init_from": str(args.init_from) if args.init_from else None,
             "init_layers": args.init_layers if args.init_from else None,
             "loss": type(models.reconstruction_loss(args.arch)).__name__,
