@@ -157,8 +157,11 @@ def convert(args: argparse.Namespace) -> Path:
     return target
 
 
-class Stopped(Exception):
-    """The process was asked to stop (SIGTERM)."""
+class Stopped(BaseException):
+    """The process was asked to stop (SIGTERM). A BaseException, as KeyboardInterrupt is:
+    raised from the signal handler it can land inside library code whose `except
+    Exception` would turn it into another error (CI once saw inspect.getfullargspec, under
+    Keras's tracing, report it as "TypeError: unsupported callable")."""
 
 
 def _stop(signum: int, frame: object) -> None:
