@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from converter import export, litert, parity
@@ -139,6 +140,8 @@ def convert(args: argparse.Namespace) -> Path:
         if args.litert_tiles:
             extra["litert"] = write_litert(model, model_card, args.litert_tiles, staging, allowed)
         export.write_web_card(staging, {**model_card, **extra}, args.quantize, name)
+        if STOP_ASKED.is_set():  # the handler's exception may have been swallowed (below)
+            raise Stopped
         export.replace_folder(staging, target)
     finally:
         if staging.exists():
@@ -164,7 +167,15 @@ class Stopped(BaseException):
     Keras's tracing, report it as "TypeError: unsupported callable")."""
 
 
+# Set by SIGTERM. The handler also raises, but an exception raised in a signal handler
+# surfaces wherever Python happens to be, and some places drop it: a garbage-collection
+# callback (JAX's _xla_gc_callback) prints "Exception ignored" and goes on. So the flag is
+# checked once more before the model is published.
+STOP_ASKED = threading.Event()
+
+
 def _stop(signum: int, frame: object) -> None:
+    STOP_ASKED.set()
     raise Stopped
 
 
