@@ -125,6 +125,7 @@ class PageSession:
     context: object
     requests: list = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
+    console_warnings: list[str] = field(default_factory=list)
 
 
 @pytest.fixture
@@ -134,6 +135,7 @@ def session(browser) -> Iterator[PageSession]:  # noqa: ANN001
     recorded = PageSession(page=page, context=context)
     context.on("request", lambda request: recorded.requests.append(request))
     page.on("console", lambda m: m.type == "error" and recorded.console_errors.append(m.text))
+    page.on("console", lambda m: m.type == "warning" and recorded.console_warnings.append(m.text))
     page.on("pageerror", lambda e: recorded.console_errors.append(str(e)))
     yield recorded
     context.close()

@@ -81,6 +81,8 @@ def test_the_page_picks_litert_and_matches_keras(session, litert_url: str, tmp_p
     assert f"model-dr8-{TILE + 2 * context}.tflite" in names
     assert "litert_wasm_threaded_internal.wasm" in names
     assert session.console_errors == [], session.console_errors
+    # LiteRT.js looks for a WebGPU device as it loads; the engine runs it on the CPU only.
+    assert not [w for w in session.console_warnings if "WebGPU" in w], session.console_warnings
 
 
 def test_a_litert_failure_mid_image_finishes_on_wasm(

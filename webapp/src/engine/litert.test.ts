@@ -1,5 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { checked, cropTile, fitsLiteRt, liteRtFileFor, liteRtPlan, liteRtTileSize, MAX_PADDED_AREA, noteNativeLog, padTile } from './litert';
+import {
+  checked,
+  cropTile,
+  fitsLiteRt,
+  liteRtFileFor,
+  liteRtPlan,
+  liteRtTileSize,
+  MAX_PADDED_AREA,
+  noteNativeLog,
+  padTile,
+  withoutWebGpuProbeWarning,
+} from './litert';
 import type { ModelCard } from './protocol';
 import { mirror } from './tiling';
 
@@ -112,6 +123,31 @@ describe('checked', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('withoutWebGpuProbeWarning', () => {
+  it("drops only the loader's WebGPU probe warning, and restores console.warn", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const value = await withoutWebGpuProbeWarning(async () => {
+        console.warn('Failed to create default WebGPU device:', new Error('No GPU adapter found.'));
+        console.warn('something else');
+        return 5;
+      });
+      expect(value).toBe(5);
+      expect(warn.mock.calls).toEqual([['something else']]);
+      console.warn('Failed to create default WebGPU device: after loading');
+      expect(warn).toHaveBeenCalledTimes(2); // shown again once the loader is done
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('restores console.warn when the loader fails', async () => {
+    const before = console.warn;
+    await expect(withoutWebGpuProbeWarning(() => Promise.reject(new Error('no wasm')))).rejects.toThrow('no wasm');
+    expect(console.warn).toBe(before);
   });
 });
 

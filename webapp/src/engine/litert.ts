@@ -133,6 +133,29 @@ export async function checked<T>(what: string, step: () => Promise<T>): Promise<
   return value;
 }
 
+/** The warning LiteRT.js's loader prints when it finds no WebGPU device. */
+const WEBGPU_PROBE_WARNING = 'Failed to create default WebGPU device';
+
+/**
+ * Run `step` (LiteRT.js's loader) with its WebGPU probe's warning dropped. The loader
+ * always asks for a WebGPU device for LiteRT.js's GPU path and warns when there is none,
+ * which is every browser that reaches this CPU path (the GPU backends come first); the
+ * engine never uses that device. Written by hand: loadLiteRt has no option to skip the
+ * probe. Every other warning goes through, and console.warn is restored afterwards.
+ */
+export async function withoutWebGpuProbeWarning<T>(step: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith(WEBGPU_PROBE_WARNING)) return;
+    warn(...args);
+  };
+  try {
+    return await step();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 /** Why LiteRT.js's threaded build cannot run here, or null where it can. */
 export async function liteRtUnsupported(context: { isolated: boolean; sharedMemory: boolean }): Promise<string | null> {
   if (!context.isolated || !context.sharedMemory) return 'no shared memory (not cross-origin isolated)';
@@ -174,7 +197,7 @@ export function startLiteRt(base: string): Promise<Core> {
         printErr: noteNativeLog,
       };
       scope.importScripts = () => {}; // the factory is already set
-      await lib.loadLiteRt(base, { threads: true });
+      await withoutWebGpuProbeWarning(() => lib.loadLiteRt(base, { threads: true }));
     } finally {
       URL.revokeObjectURL(url);
       if (hadImportScripts) scope.importScripts = importScripts;
