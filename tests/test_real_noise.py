@@ -333,3 +333,27 @@ def test_a_web_model_without_litert_files_is_named(tmp_path: Path) -> None:
     (tmp_path / "denoiser.json").write_text(json.dumps(listed))
     with pytest.raises(real_noise.NoLiteRtError, match="missing"):
         real_noise.litert_network(tmp_path)
+
+
+def test_the_picture_shows_the_pages_default_model_and_is_kept_without_it(
+    tmp_path: Path,
+) -> None:
+    """The report describes what the page does, so its picture shows the page's default
+    model wherever it was evaluated; a run of other models alone keeps an existing picture
+    (it used to redraw it from whichever model came first)."""
+    folders = {}
+    for name, is_default in (("default", False), ("photo", True), ("fast", False)):
+        folders[name] = tmp_path / name
+        folders[name].mkdir()
+        card.write_card(
+            folders[name], {"name": name, "page_default": True} if is_default else {"name": name}
+        )
+    picture = tmp_path / "docs/real-noise.png"
+    listed = [folders["default"], folders["photo"]]
+    assert evaluate.picture_model(listed, picture) == folders["photo"]
+    others = [folders["default"], folders["fast"]]
+    assert evaluate.picture_model(others, picture) == folders["default"]  # none drawn yet
+    picture.parent.mkdir()
+    picture.write_bytes(b"drawn before")
+    assert evaluate.picture_model(others, picture) is None
+    assert evaluate.picture_model(listed, picture) == folders["photo"]

@@ -384,6 +384,17 @@ def calibrate(
     log.info("%s: auto strength = %s", folder.name, model_card["auto_strength"])
 
 
+def picture_model(folders: list[Path], picture: Path) -> Path | None:
+    """Whose results the real-pairs picture shows: the page's default model (its card says
+    `page_default`) when it is among `folders`, else the first listed, but only where no
+    picture exists yet: a run of other models alone (say, `default` after retraining it)
+    must not swap the picture under a report that describes what the page does."""
+    for folder in folders:
+        if card.read_card(folder).get("page_default"):
+            return folder
+    return None if picture.exists() else folders[0]
+
+
 def evaluate_real(args: argparse.Namespace) -> int:
     """The real-pairs mode: scores, calibration, docs/real-noise.md and .png; exit status 1
     when a pair had to be left out (named on stderr), after evaluating the rest."""
@@ -408,6 +419,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
         return 1
     results: dict[str, Any] = {"noisy": {s.label: real_noise.noisy_mean(s) for s in sets}}
     picture_rows = []
+    picture_from = picture_model(args.models, args.docs / "real-noise.png")
     strengths = tuple(args.strengths)
     estimates = real_noise.EstimateCache()
     for folder in args.models:
@@ -448,7 +460,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 for label, score in scores.items()
             }
             card.write_card(folder, model_card)
-        if folder == args.models[0]:
+        if folder == picture_from:
             for s in sets:
                 pair = s.pairs[0]
                 strength = scores[s.label]["pairs"][pair.name]["auto_strength"]
@@ -456,7 +468,14 @@ def evaluate_real(args: argparse.Namespace) -> int:
                 result = real_noise.denoise_at(model, model_card, pair.noisy, strength, passes)
                 picture_rows.append((s.label, pair, result, folder.name))
     args.docs.mkdir(parents=True, exist_ok=True)
-    real_noise.crops_picture(picture_rows, args.docs / "real-noise.png")
+    if picture_rows:
+        real_noise.crops_picture(picture_rows, args.docs / "real-noise.png")
+    else:
+        print(
+            f"note: {args.docs / 'real-noise.png'} kept: it shows the page's default model, "
+            "which this run did not evaluate",
+            file=sys.stderr,
+        )
     record = report_record.update(
         args.docs / "real-noise.json",
         Record(
