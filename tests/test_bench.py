@@ -135,8 +135,9 @@ def test_candidates_refuse_a_side_off_the_grid(tmp_path: Path) -> None:
 def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
     tmp_path: Path, capsys
 ) -> None:  # noqa: ANN001
-    """bench.strength_check on two generated photos: both sets, each fit of the card,
-    and at phone-level noise the model really denoises at the true RMS."""
+    """bench.strength_check on two generated photos: the three sets, each fit of the
+    card, and at phone-level noise, in daylight and dark, the model really denoises at
+    the true RMS."""
     from PIL import Image
 
     from bench import strength_check
@@ -156,11 +157,11 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
         "true RMS",
     ]
     rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}
-    assert set(rows) == {"mix", "phone"}
+    assert set(rows) == {"mix", "phone", "dark"}
     assert all(row[1] == "2" for row in rows.values())
-    phone = rows["phone"]  # heavy noise: the model at the true RMS cleans it well
-    assert float(phone[2]) > 8
-    assert float(phone[7]) > float(phone[3]) + 3
+    for heavy in (rows["phone"], rows["dark"]):  # the model at the true RMS cleans it well
+        assert float(heavy[2]) > 8
+        assert float(heavy[7]) > float(heavy[3]) + 3
 
 
 def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:
