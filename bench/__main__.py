@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import browser, native, report
+from converter import WEB_MODELS
 from training import card
 from training.data import DEFAULT_VAL_DIR, image_files
 from training.evaluate import read_clean
@@ -150,9 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             outputs, ms_per_mp = browser.denoise_crops(chromium, model, noisy)
-            model_bytes = json.loads(
-                (ROOT / f"webapp/static/models/{model}/denoiser.json").read_text()
-            )["bytes"]
+            model_bytes = json.loads((WEB_MODELS / model / "denoiser.json").read_text())["bytes"]
             quality[f"ours: {model}"] = {
                 "psnr": mean_psnr(cleans, outputs),
                 "ms_per_mp": round(ms_per_mp),

@@ -41,10 +41,11 @@ from pathlib import Path
 
 import numpy as np
 
+from converter import WEB_MODELS
+
 ROOT = Path(__file__).resolve().parents[1]
 HARNESS = Path(__file__).resolve().parent / "runtimes"
 NODE_MODULES = HARNESS / "node_modules"
-WEB_MODELS = ROOT / "webapp/static/models"
 CACHE = ROOT / "runs/runtimes"
 PARITY_DB = 45.0
 WIN_FACTOR = 1.5

@@ -22,12 +22,10 @@ import tempfile
 import threading
 from pathlib import Path
 
-from converter import export, litert, parity
+from converter import WEB_MODELS, export, litert, parity
 from converter.checks import ConversionError, check_contract, load_model_dir
 from converter.level import convert_level
 from training import noise_level
-
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "webapp/static/models"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -39,7 +37,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("model_dir", type=Path, help="folder with model.keras and card.json")
     p.add_argument("--name", help="web model name (default: the folder's name)")
     p.add_argument("--quantize", choices=export.QUANTIZATIONS, default="float16")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="web models folder")
+    p.add_argument("--out", type=Path, default=WEB_MODELS, help="web models folder")
     p.add_argument(
         "--max-loss",
         type=float,

@@ -12,7 +12,7 @@ import keras
 import numpy as np
 import pytest
 
-from converter import export
+from converter import WEB_MODELS, export
 from training import card, models
 from training.inference import context_pixels
 
@@ -89,10 +89,10 @@ def test_the_index_names_the_model_whose_card_asks_to_be_the_page_default(
 
 
 def test_shipped_web_models_match_their_keras_models() -> None:
-    index = json.loads((ROOT / "webapp/static/models/index.json").read_text())
+    index = json.loads((WEB_MODELS / "index.json").read_text())
     assert index["default"] == "photo"
     for name in ("photo", "photo-fast", "default", "fast"):
-        web_card = json.loads((ROOT / "webapp/static/models" / name / "denoiser.json").read_text())
+        web_card = json.loads((WEB_MODELS / name / "denoiser.json").read_text())
         assert web_card["parameters"] == card.read_card(ROOT / "models" / name)["parameters"]
 
 
@@ -207,7 +207,7 @@ def test_upsamplings_are_exported_as_pixel_shuffles_with_the_same_output() -> No
     assert sum(isinstance(layer, PixelShuffleUpsampling) for layer in web.layers) == 3
     x = np.random.default_rng(0).random((2, 40, 56, 4)).astype(np.float32)
     np.testing.assert_allclose(np.asarray(web(x)), np.asarray(model(x)), atol=1e-5)
-    graph = (ROOT / "webapp/static/models/fast/model.json").read_text()
+    graph = (WEB_MODELS / "fast/model.json").read_text()
     assert "Conv2DBackpropInput" not in graph and "DepthToSpace" not in graph
 
 

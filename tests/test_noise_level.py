@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from converter import WEB_MODELS
 from converter.__main__ import main as convert_main
 from tests.test_page import synthetic_photo
 from training import camera_noise, card, noise_level, strength, train_level
@@ -170,7 +171,7 @@ def test_the_converter_refuses_a_denoiser_carded_as_a_noise_level(
 def test_the_page_default_reads_the_shipped_level() -> None:
     """`photo`'s web card names the web estimator (relative to its folder), converted from
     the Keras one that evaluation and the calibration used."""
-    web = ROOT / "webapp/static/models"
+    web = WEB_MODELS
     photo = json.loads((web / "photo/denoiser.json").read_text())
     level = photo["auto_strength"]["level"]
     assert (ROOT / "models/photo" / level["model"]).resolve() == SHIPPED

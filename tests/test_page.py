@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from converter import WEB_MODELS
 from tests.conftest import denoise_through_ui, wait_until_ready
 from training.metrics import psnr_uint8
 
@@ -165,9 +166,6 @@ def phone_png(tmp_path: Path) -> tuple[Path, np.ndarray]:
     path = tmp_path / "phone.png"
     Image.fromarray(noisy).save(path)
     return path, noisy
-
-
-WEB_MODELS = Path(__file__).resolve().parents[1] / "webapp/static/models"
 
 
 def test_auto_strength_is_the_models_calibration_of_the_estimate(

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from converter import WEB_MODELS
 from training import card, data, real_noise, report_record
 from training.inference import MAX_PASSES, denoise_any
 from training.metrics import psnr_uint8, to_uint8
@@ -35,7 +36,6 @@ from training.report_record import Record
 log = logging.getLogger("training.evaluate")
 SHARED_VAL = data.DEFAULT_VAL_DIR.parent
 STANDARD_SETS = {"CBSD68": "rgb", "BSD68": "gray", "Set12": "gray"}
-WEB_MODELS = Path("webapp/static/models")  # the converter's default --out
 SIGMAS = [15.0, 25.0, 50.0]
 # A card names the learned level when the page's rule with it (the smaller of the two
 # fits, training/strength.py) scores the real pairs this close to the hand-made fit alone,
