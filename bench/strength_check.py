@@ -33,10 +33,9 @@ from training.real_noise import denoise_at, load_model_and_level
 from training.strength import Estimate, calibrated, estimate_with_level
 
 CROP = 192
-PHONE_SHOT = (2e-3, 2e-2)
-DARK_SHOT = (1e-2, 2e-2)
-DARK_EXPOSURE = (0.15, 0.35)
 SETS = ("mix", "phone", "dark")
+SHOT = {"phone": (2e-3, 2e-2), "dark": (1e-2, 2e-2)}  # the training mix's range for "mix"
+DARK_EXPOSURE = (0.15, 0.35)
 
 
 def noisy_crops(
@@ -50,8 +49,8 @@ def noisy_crops(
         clean = image[:CROP, :CROP] / np.float32(255)
         clean = clean[: clean.shape[0] // 2 * 2, : clean.shape[1] // 2 * 2]
         camera = camera_noise.sample_camera(rng)
-        if kind in ("phone", "dark"):
-            shot = float(np.exp(rng.uniform(*np.log(PHONE_SHOT if kind == "phone" else DARK_SHOT))))
+        if kind in SHOT:
+            shot = float(np.exp(rng.uniform(*np.log(SHOT[kind]))))
             camera = dataclasses.replace(camera, shot=shot, read=camera_noise.read_noise(shot))
         if kind == "dark":
             camera = dataclasses.replace(camera, exposure=float(rng.uniform(*DARK_EXPOSURE)))

@@ -171,12 +171,11 @@ def test_the_converter_refuses_a_denoiser_carded_as_a_noise_level(
 def test_the_page_default_reads_the_shipped_level() -> None:
     """`photo`'s web card names the web estimator (relative to its folder), converted from
     the Keras one that evaluation and the calibration used."""
-    web = WEB_MODELS
-    photo = json.loads((web / "photo/denoiser.json").read_text())
+    photo = json.loads((WEB_MODELS / "photo/denoiser.json").read_text())
     level = photo["auto_strength"]["level"]
     assert (ROOT / "models/photo" / level["model"]).resolve() == SHIPPED
     estimator = json.loads(
-        ((web / "photo" / level["model"]) / noise_level.WEB_CARD_NAME).read_text()
+        ((WEB_MODELS / "photo" / level["model"]) / noise_level.WEB_CARD_NAME).read_text()
     )
     assert estimator["parameters"] == card.read_card(SHIPPED)["parameters"]
     assert (

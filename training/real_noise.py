@@ -480,8 +480,8 @@ are kept from earlier runs on the same sets, whose numbers are in real-noise.jso
 {table}
 
 Labelled 100 % crops of the first pair of each set, where the reference is flattest,
-darkest and most textured: noisy | the page's default model at auto strength (the first
-model listed if it is not) | reference.
+darkest and most textured: noisy | a model at auto strength (the page's default wherever it
+has been evaluated; each crop names its model) | reference.
 
 ![noisy | model at auto strength | reference: flat, shadow, texture](real-noise.png)
 """
