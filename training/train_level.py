@@ -5,9 +5,7 @@
 Data: random crops of the training photos, each degraded by the camera-noise mix of
 training/camera_noise.py (as the photo model trains: realistic camera pipelines plus a
 share of simpler noises, 20 % gray); the label is that pair's true RMS, which is what the
-photo model is told in training. A share of crops (`--texture-share`) first gets a
-dead-leaves texture (training/dead_leaves.py), so that fine detail of the scene is not
-read as noise; the label stays the noise's RMS. Validation: seeded camera-mix crops of CBSD68 (never
+photo model is told in training. Validation: seeded camera-mix crops of CBSD68 (never
 the real pairs), scored as the error of the whole-crop level against the true RMS,
 beside the hand-made estimate (training/strength.py) on the same crops.
 """
@@ -20,13 +18,12 @@ import platform
 import sys
 import time
 import zlib
-from functools import partial
 from pathlib import Path
 
 import keras
 import numpy as np
 
-from training import camera_noise, card, data, dead_leaves, noise_level
+from training import camera_noise, card, data, noise_level
 from training.metrics import to_uint8
 from training.strength import estimate_noise
 
@@ -46,16 +43,6 @@ class LevelSequence(keras.utils.PyDataset):
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         inputs, _ = self.pairs[index]
         return inputs[..., :3], np.log1p(inputs[:, 0, 0, 3:4] * np.float32(255))
-
-
-def textured_pair(
-    clean: np.ndarray, rng: np.random.Generator, gray: bool, texture_share: float
-) -> tuple[np.ndarray, np.ndarray, float]:
-    """The photo model's noise mix, on a crop that first gets a dead-leaves texture with
-    probability `texture_share` (module-level, so worker processes can pickle it)."""
-    if rng.random() < texture_share:
-        clean = dead_leaves.with_texture(clean, rng)
-    return camera_noise.realistic_pair(clean, rng, gray)
 
 
 def validation_pairs(folder: Path, count: int, size: int) -> list[tuple[np.ndarray, float]]:
@@ -110,12 +97,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--gray-fraction", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--texture-share",
-        type=float,
-        default=0.4,
-        help="share of crops given a dead-leaves texture before the noise",
-    )
     p.add_argument("--resume", action="store_true", help="start from --out's weights")
     return p.parse_args(argv)
 
@@ -161,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         args.batch_size,
         args.steps_per_epoch,
         args.seed,
-        partial(textured_pair, texture_share=args.texture_share),
+        camera_noise.realistic_pair,
         gray_fraction=args.gray_fraction,
     )
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -210,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
             "data": [str(d) for d in args.data],
             "noise_mix": camera_noise.DEFAULT_MIX,
             "gray_fraction": args.gray_fraction,
-            "texture_share": args.texture_share,
             "crop": noise_level.CROP,
             "batch_size": args.batch_size,
             "loss": "Huber(0.5) on log(1 + RMS)",
