@@ -5,7 +5,7 @@ calibration but cannot say how it does on phone photos, which this project has n
 of. This runs crops of clean photos through `training.camera_noise` cameras, each at
 the noise's true RMS (what a camera-noise model was trained to be told) and at the
 card's auto strengths: the hand-made estimate's fit, the learned level's fit, and the
-smaller of the two (what the page uses).
+page's rule (the smaller of the two, at most LEVEL_MOST_BELOW under the level's fit).
 
     python -m bench.strength_check models/photo [--crops 48] [--images DIR]
 
@@ -15,7 +15,7 @@ Three sets: `mix` (random cameras of the training mix, base ISO to phones), `pho
 curve lifts the shadows' noise and black clips it, as in issue 12's hardest phone
 crops; the target is darkened alike). Printed as
 a Markdown table: mean PSNR, and how many crops land more than 1 dB below their
-true-RMS result. docs/real-noise.md quotes it (2026-11-29, stage 5).
+true-RMS result. docs/real-noise.md quotes it.
 """
 
 from __future__ import annotations
@@ -61,12 +61,12 @@ def noisy_crops(
 
 def strengths(estimate: Estimate, auto: dict, rms: float) -> dict[str, float]:
     """The strengths compared: each of the card's fits alone, the page's rule (the
-    smaller of the two), and the true RMS."""
+    smaller of the two, floored under the level's), and the true RMS."""
     hand = {k: v for k, v in auto.items() if k != "level"}
     chosen = {"hand-made fit": calibrated(estimate, hand)}
     if auto.get("level"):
         chosen["learned level fit"] = calibrated(estimate, {"level": auto["level"]})
-        chosen["smaller (page)"] = calibrated(estimate, auto)
+        chosen["page's rule"] = calibrated(estimate, auto)
     chosen["true RMS"] = rms
     return chosen
 

@@ -153,7 +153,7 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
         "noisy",
         "hand-made fit",
         "learned level fit",
-        "smaller (page)",
+        "page's rule",
         "true RMS",
     ]
     rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}

@@ -87,11 +87,13 @@ def test_small_and_gray_photos_are_read(shipped: keras.Model) -> None:
 
 def test_strength_uses_the_level_with_its_own_fit_for_camera_noise(shipped: keras.Model) -> None:
     """The mirror of sigma.ts autoStrength: the smaller of the two fits once the level is
-    read, the hand-made fit without it, the estimate itself for white noise."""
+    read, but at most LEVEL_MOST_BELOW under the level's; the hand-made fit without it,
+    the estimate itself for white noise."""
     camera = strength.Estimate(fine=1.0, coarse=4.0, auto=4.0)
     fit = {"gain": 2.0, "offset": 1.0, "level": {"model": "x", "gain": 1.5, "offset": -1.0}}
     assert strength.calibrated(dataclasses.replace(camera, level=2.0), fit) == 2  # level: 2 < 9
-    assert strength.calibrated(dataclasses.replace(camera, level=10.0), fit) == 9  # hand: 9 < 14
+    assert strength.calibrated(dataclasses.replace(camera, level=8.0), fit) == 9  # hand: 9 < 11
+    assert strength.calibrated(dataclasses.replace(camera, level=12.0), fit) == 13  # 17 - 4 > 9
     assert strength.calibrated(camera, fit) == 9
     white = strength.Estimate(fine=25.0, coarse=25.6, auto=25.6, level=3.0)
     assert strength.calibrated(white, fit) == 26
@@ -100,7 +102,9 @@ def test_strength_uses_the_level_with_its_own_fit_for_camera_noise(shipped: kera
     level = noise_level.photo_level(shipped, noisy)
     with_level = strength.auto_strength(noisy, model_card, shipped)
     hand = 2.0 * strength.estimate_noise(noisy).auto + 1.0
-    assert with_level == int(math.floor(min(hand, 1.5 * level - 1) + 0.5))
+    from_level = 1.5 * level - 1
+    expected = max(min(hand, from_level), from_level - strength.LEVEL_MOST_BELOW)
+    assert with_level == int(math.floor(expected + 0.5))
 
 
 def write_photos(folder: Path, count: int, size: tuple[int, int] = (160, 128)) -> Path:

@@ -19,16 +19,19 @@ from training.metrics import psnr_uint8
 SIGMA = 25
 
 
-def synthetic_photo(size: tuple[int, int] = (136, 104), seed: int = 3) -> np.ndarray:
-    """A clean uint8 RGB test picture: gradients, edges and a little texture."""
+def synthetic_photo(
+    size: tuple[int, int] = (136, 104), seed: int = 3, luma_texture: bool = False
+) -> np.ndarray:
+    """A clean uint8 RGB test picture: gradients, edges and a little texture, random 4-px
+    blocks drawn per channel or (`luma_texture`) shared by the three channels, as a
+    scene's fine detail mostly is (per channel, they are colour noise by construction)."""
     rng = np.random.default_rng(seed)
     h, w = size[1], size[0]
     y, x = np.mgrid[0:h, 0:w] / max(h, w)
     image = np.stack([0.2 + 0.6 * x, 0.3 + 0.4 * y, 0.5 + 0.3 * np.sin(6 * x + 3 * y)], -1)
     image[h // 4 : h // 2, w // 3 : 2 * w // 3] = [0.9, 0.8, 0.2]
-    image += (
-        0.03 * np.kron(rng.standard_normal((h // 4 + 1, w // 4 + 1, 3)), np.ones((4, 4, 1)))[:h, :w]
-    )
+    blocks = rng.standard_normal((h // 4 + 1, w // 4 + 1, 1 if luma_texture else 3))
+    image += 0.03 * np.kron(blocks, np.ones((4, 4, 1)))[:h, :w]
     return np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
 
 

@@ -35,6 +35,14 @@ too little (texture smoothed away against a little grain left). Measured on `pho
 crop more than 1 dB below its result at the true noise RMS. Stage-5 weights, fits free;
 with stage 6 and no gain below 1 for either fit (real_noise.GAINS), the smaller of the two
 gives 37.82 / 42.95 / 36.58 / 31.82, 17 / 8 large misses.)
+
+Since 2026-11-30 the smaller fit may lie at most LEVEL_MOST_BELOW under the level's:
+max(min(hand, level), level - 4). On dark phone shots (noise correlated beyond the
+estimate's two scales by the ISP at low light) the hand-made estimate reads about half
+the noise and the level about all of it; the floor gains 0.6 dB there on
+`bench.strength_check`'s `dark` set, moves no real pair's strength for any model, and
+costs only where a photo's clean detail is itself noise-like in colour (per-channel
+random blocks; docs/real-noise.md, "Dark phone photos", has the numbers).
 """
 
 from __future__ import annotations
@@ -51,6 +59,10 @@ QUANTILE = 0.1
 QUANTILE_BIAS = 0.889  # RMS of 64 Gaussian samples at its 10th percentile, over sigma
 MAX_CLIPPED_SHARE = 0.05
 CORRELATED_RATIO = 1.5  # coarse / fine above this: camera noise, calibrated
+# How far below the level's fit the hand-made fit may pull the strength (sigma.ts has the
+# same constant): on dark phone shots the hand-made estimate reads about half the noise
+# (docs/real-noise.md, "Dark phone photos").
+LEVEL_MOST_BELOW = 4.0
 
 
 @dataclass(frozen=True)
@@ -115,7 +127,8 @@ def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: floa
     """The slider value the page starts at: round(gain * estimate + offset) in [0, top]
     (rounding half up, as JavaScript's Math.round does) for correlated (camera) noise,
     or the smaller of that and the learned level's own fit when the calibration has one
-    and the level is known (a calibration holding only a level fit: that fit alone); the
+    and the level is known, but at most LEVEL_MOST_BELOW below the level's fit (a
+    calibration holding only a level fit: that fit alone); the
     estimate itself for white noise, where it already is the sigma every model was
     trained with."""
     chosen = calibration if calibration and is_correlated(estimate) else {}
@@ -125,7 +138,10 @@ def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: floa
         values.append(chosen.get("gain", 1.0) * estimate.auto + chosen.get("offset", 0.0))
     if level:
         values.append(level["gain"] * estimate.level + level["offset"])
-    return int(math.floor(min(top, max(0.0, min(values))) + 0.5))
+    value = min(values)
+    if level:
+        value = max(value, values[-1] - LEVEL_MOST_BELOW)
+    return int(math.floor(min(top, max(0.0, value)) + 0.5))
 
 
 def strength_for(estimate: Estimate, model_card: dict[str, Any]) -> int:

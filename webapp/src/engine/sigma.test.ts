@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoStrength, estimateSigma, needsLevel } from './sigma';
+import { autoStrength, estimateSigma, LEVEL_MOST_BELOW, needsLevel } from './sigma';
 
 /** Seeded normal noise (Box-Muller on a small LCG): repeatable test images. */
 function gaussian(seed: number): () => number {
@@ -122,7 +122,12 @@ describe('autoStrength from the learned level', () => {
   const card = { sigma_range: [0, 75] as [number, number], auto_strength: { gain: 2, offset: 1, level: { model: '../noise-level', gain: 1.5, offset: -1 } } };
   it('takes the smaller of the level\'s fit and the hand-made fit once the level is read', () => {
     expect(autoStrength({ ...camera, level: 2 }, card)).toBe(2); // level fit 2 < hand-made 9
-    expect(autoStrength({ ...camera, level: 10 }, card)).toBe(9); // hand-made 9 < level fit 14
+    expect(autoStrength({ ...camera, level: 8 }, card)).toBe(9); // hand-made 9 < level fit 11
+  });
+  it('lets the hand-made fit pull at most LEVEL_MOST_BELOW below the level\'s fit', () => {
+    expect(LEVEL_MOST_BELOW).toBe(4);
+    expect(autoStrength({ ...camera, level: 12 }, card)).toBe(13); // hand-made 9, level fit 17: 17 - 4
+    expect(autoStrength({ ...camera, level: 60 }, card)).toBe(75); // level fit 89 - 4, clamped to the range
   });
   it('falls back to the hand-made fit while the level is unknown or could not load', () => {
     expect(autoStrength(camera, card)).toBe(9);

@@ -118,6 +118,12 @@ export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: 
  * every real pair of CC15 and Nam25); white noise reads the same at both. */
 export const CORRELATED_RATIO = 1.5;
 
+/** How far below the learned level's fit the hand-made estimate's fit may pull the strength.
+ * The hand-made estimate reads the quietest blocks at two fine scales; on dark phone shots,
+ * whose noise the ISP correlates beyond 2 px, it reads about half the noise while the level
+ * reads it right, and the smaller-of-two rule alone then leaves heavy grain (training/strength.py). */
+export const LEVEL_MOST_BELOW = 4;
+
 export const isCorrelated = (estimate: SigmaEstimate): boolean => estimate.coarse > CORRELATED_RATIO * estimate.fine;
 
 /** Whether this model's auto strength for this image waits for the learned level. */
@@ -128,7 +134,7 @@ export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_
  * round(gain * estimate + offset) within the model's range, the card's calibration
  * (fitted on real pairs), or, once the learned level is read, the smaller of that and the
  * level's own fit (both err high where they err, and too much strength smooths texture
- * away: see training/strength.py); for white noise the estimate itself, which is the sigma every
+ * away: see training/strength.py), but at most LEVEL_MOST_BELOW below the level's fit; for white noise the estimate itself, which is the sigma every
  * model was trained with. Mirrors training/strength.py `calibrated`. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
   const calibration = isCorrelated(estimate) ? card.auto_strength : undefined;
@@ -136,7 +142,8 @@ export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'aut
   let value = gain * estimate.auto + offset;
   const level = calibration?.level;
   if (level !== undefined && estimate.level !== undefined && estimate.level !== null) {
-    value = Math.min(value, level.gain * estimate.level + level.offset);
+    const fromLevel = level.gain * estimate.level + level.offset;
+    value = Math.max(Math.min(value, fromLevel), fromLevel - LEVEL_MOST_BELOW);
   }
   const top = card.sigma_range?.[1] ?? 75;
   return Math.round(Math.min(top, Math.max(0, value)));
