@@ -135,9 +135,9 @@ def test_candidates_refuse_a_side_off_the_grid(tmp_path: Path) -> None:
 def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
     tmp_path: Path, capsys
 ) -> None:  # noqa: ANN001
-    """bench.strength_check on two generated photos: the three sets, each fit of the
-    card, and at phone-level noise, in daylight and dark, the model really denoises at
-    the true RMS."""
+    """bench.strength_check on two generated photos: the four sets, each fit of the
+    card, and at phone-level noise and beyond, in daylight and dark, the model really
+    denoises at the true RMS."""
     from PIL import Image
 
     from bench import strength_check
@@ -157,9 +157,14 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
         "true RMS",
     ]
     rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}
-    assert set(rows) == {"mix", "phone", "dark"}
+    assert set(rows) == {"mix", "phone", "dark", "heavy"}
     assert all(row[1] == "2" for row in rows.values())
-    for heavy in (rows["phone"], rows["dark"]):  # the model at the true RMS cleans it well
+    assert float(rows["heavy"][2]) > float(rows["dark"][2])  # mean RMS
+    for heavy in (
+        rows["phone"],
+        rows["dark"],
+        rows["heavy"],
+    ):  # the model at the true RMS cleans it well
         assert float(heavy[2]) > 8
         assert float(heavy[7]) > float(heavy[3]) + 3
 
