@@ -64,17 +64,6 @@ def test_heavy_cameras_reach_the_hardest_phone_crops() -> None:
     assert np.median(lifts) > 1.0
 
 
-def test_a_heavy_share_makes_camera_pairs_heavier() -> None:
-    clean = np.full((48, 48, 3), 0.3, np.float32)
-    mix = {"camera": 1.0}
-    plain = [cn.realistic_pair(clean, np.random.default_rng(s), mix=mix)[2] for s in range(16)]
-    heavy = [
-        cn.realistic_pair(clean, np.random.default_rng(s), mix=mix, heavy_share=1.0)[2]
-        for s in range(16)
-    ]
-    assert np.median(heavy) > 2 * np.median(plain)
-
-
 def neighbour_correlation(noise: np.ndarray) -> float:
     """Correlation of horizontally adjacent noise values (green channel)."""
     g = noise[..., 1]

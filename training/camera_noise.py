@@ -48,7 +48,7 @@ SIGMA_MAX = 50.0  # white-noise share, 0-255 scale
 SHOT_RANGE = (1e-5, 2e-2)  # linear-light shot noise: base ISO on a DSLR to a phone at ISO 12800
 # A phone at its highest gain in the dark, beyond SHOT_RANGE and the usual exposures: issue
 # 12's hardest crops (per-channel noise std 25-42, the mean lifted 6-9 levels by clipping
-# at black). The learned level trains on some of these (train_level --heavy-share).
+# at black). bench.strength_check's `heavy` set; the models never train on it.
 HEAVY_SHOT = (1e-2, 6e-2)
 HEAVY_EXPOSURE = (0.05, 0.6)
 # Share of clean patches softened first, and the Gaussian sigma (px) they get: photos at a
@@ -341,22 +341,19 @@ def realistic_pair(
     gray: bool = False,
     mix: dict[str, float] | None = None,
     soft_share: float = SOFT_SHARE,
-    heavy_share: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """(noisy, target, strength) for one clean sRGB patch in [0, 1], mode drawn from `mix`.
 
     `gray`: the pair is turned gray after the noise (a gray photo was a colour one),
     both sides replicated to three channels as the model's contract wants.
     `soft_share`: the chance that the clean patch is first softened (SOFT_SIGMA), both
-    sides then built from it: the model sees pixel-soft content as well as sharp.
-    `heavy_share`: the chance that a camera-mode pair comes from sample_heavy_camera."""
+    sides then built from it: the model sees pixel-soft content as well as sharp."""
     if rng.random() < soft_share:
         clean = soften(clean, float(rng.uniform(*SOFT_SIGMA))).astype(np.float32)
     mix = mix or DEFAULT_MIX
     mode = rng.choice(list(mix), p=np.array(list(mix.values())) / sum(mix.values()))
     if mode == "camera":
-        heavy = heavy_share > 0 and rng.random() < heavy_share
-        noisy, target = camera_noise(clean, rng, sample_heavy_camera(rng) if heavy else None)
+        noisy, target = camera_noise(clean, rng)
     else:
         noisy, target = simple_noise(clean, str(mode), rng), clean.astype(np.float32)
     if gray:

@@ -5,10 +5,7 @@
 Data: random crops of the training photos, each degraded by the camera-noise mix of
 training/camera_noise.py (as the photo model trains: realistic camera pipelines plus a
 share of simpler noises, 20 % gray); the label is that pair's true RMS, which is what the
-photo model is told in training. A share of the camera crops (`--heavy-share`) comes
-from phones at their highest gain in the dark (camera_noise.sample_heavy_camera), beyond
-the photo model's own range, so that the level still reads such noise where it is
-strongest. Validation: seeded camera-mix crops of CBSD68 (never
+photo model is told in training. Validation: seeded camera-mix crops of CBSD68 (never
 the real pairs), scored as the error of the whole-crop level against the true RMS,
 beside the hand-made estimate (training/strength.py) on the same crops.
 """
@@ -21,7 +18,6 @@ import platform
 import sys
 import time
 import zlib
-from functools import partial
 from pathlib import Path
 
 import keras
@@ -101,12 +97,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--gray-fraction", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument(
-        "--heavy-share",
-        type=float,
-        default=0.3,
-        help="share of camera-noise crops from camera_noise.sample_heavy_camera",
-    )
     p.add_argument("--resume", action="store_true", help="start from --out's weights")
     return p.parse_args(argv)
 
@@ -152,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         args.batch_size,
         args.steps_per_epoch,
         args.seed,
-        partial(camera_noise.realistic_pair, heavy_share=args.heavy_share),
+        camera_noise.realistic_pair,
         gray_fraction=args.gray_fraction,
     )
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -201,7 +191,6 @@ def main(argv: list[str] | None = None) -> int:
             "data": [str(d) for d in args.data],
             "noise_mix": camera_noise.DEFAULT_MIX,
             "gray_fraction": args.gray_fraction,
-            "heavy_share": args.heavy_share,
             "crop": noise_level.CROP,
             "batch_size": args.batch_size,
             "loss": "Huber(0.5) on log(1 + RMS)",
