@@ -49,10 +49,10 @@ def noisy_crops(
     for image in images:
         clean = image[:CROP, :CROP] / np.float32(255)
         clean = clean[: clean.shape[0] // 2 * 2, : clean.shape[1] // 2 * 2]
-        heavy = kind == "heavy"
-        camera = (camera_noise.sample_heavy_camera if heavy else camera_noise.sample_camera)(rng)
+        sample = camera_noise.sample_heavy_camera if kind == "heavy" else camera_noise.sample_camera
+        camera = sample(rng)
         if kind in SHOT:
-            shot = float(np.exp(rng.uniform(*np.log(SHOT[kind]))))
+            shot = camera_noise.log_uniform(rng, SHOT[kind])
             camera = dataclasses.replace(camera, shot=shot, read=camera_noise.read_noise(shot))
         if kind == "dark":
             camera = dataclasses.replace(camera, exposure=float(rng.uniform(*DARK_EXPOSURE)))

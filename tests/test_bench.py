@@ -160,13 +160,9 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
     assert set(rows) == {"mix", "phone", "dark", "heavy"}
     assert all(row[1] == "2" for row in rows.values())
     assert float(rows["heavy"][2]) > float(rows["dark"][2])  # mean RMS
-    for heavy in (
-        rows["phone"],
-        rows["dark"],
-        rows["heavy"],
-    ):  # the model at the true RMS cleans it well
-        assert float(heavy[2]) > 8
-        assert float(heavy[7]) > float(heavy[3]) + 3
+    for row in (rows["phone"], rows["dark"], rows["heavy"]):  # at the true RMS: cleaned well
+        assert float(row[2]) > 8
+        assert float(row[7]) > float(row[3]) + 3
 
 
 def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def test_heavy_cameras_reach_the_hardest_phone_crops() -> None:
         noisy, target = cn.camera_noise(clean, rng, camera)
         stds.append(float((noisy - target).std(axis=(0, 1)).mean() * 255))
         lifts.append(float((noisy - target).mean() * 255))
-        noisy, target = cn.camera_noise(clean, rng, dataclasses.replace(cn.sample_camera(rng)))
+        noisy, target = cn.camera_noise(clean, rng)  # a training camera
         usual.append(float((noisy - target).std() * 255))
     assert cn.HEAVY_SHOT[1] > cn.SHOT_RANGE[1] and cn.HEAVY_EXPOSURE[0] < 0.15
     assert np.mean([25 <= s <= 60 for s in stds]) >= 0.25

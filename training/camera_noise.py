@@ -79,6 +79,11 @@ class Camera:
     chroma_420: bool
 
 
+def log_uniform(rng: np.random.Generator, bounds: tuple[float, float]) -> float:
+    """A draw spread evenly in log between `bounds`: noise levels span decades."""
+    return float(np.exp(rng.uniform(*np.log(bounds))))
+
+
 def read_noise(shot: float, scatter: float = 0.0) -> float:
     """Read-noise variance tied to shot noise: Brooks et al.'s log-linear fit of camera
     calibrations, `scatter` (log units) the spread of real cameras around it."""
@@ -92,7 +97,7 @@ def sample_camera(rng: np.random.Generator) -> Camera:
     rgb2cam = mix / mix.sum(axis=1, keepdims=True)
     digital = 1.0 / np.clip(rng.normal(0.8, 0.1), 0.5, 1.0)
     gains = np.array([rng.uniform(1.9, 2.4), 1.0, rng.uniform(1.5, 1.9)]) * digital
-    shot = float(np.exp(rng.uniform(np.log(SHOT_RANGE[0]), np.log(SHOT_RANGE[1]))))
+    shot = log_uniform(rng, SHOT_RANGE)
     read = read_noise(shot, rng.normal(0.0, 0.26))
     sharpen = float(rng.uniform(0.3, 1.2)) if rng.random() < 0.3 else 0.0
     smooths = rng.random() < 0.8
@@ -114,7 +119,7 @@ def sample_camera(rng: np.random.Generator) -> Camera:
 
 def sample_heavy_camera(rng: np.random.Generator) -> Camera:
     """A random camera (sample_camera) at HEAVY_SHOT noise and HEAVY_EXPOSURE light."""
-    shot = float(np.exp(rng.uniform(*np.log(HEAVY_SHOT))))
+    shot = log_uniform(rng, HEAVY_SHOT)
     return replace(
         sample_camera(rng),
         shot=shot,

@@ -38,8 +38,8 @@ SHARED_VAL = data.DEFAULT_VAL_DIR.parent
 STANDARD_SETS = {"CBSD68": "rgb", "BSD68": "gray", "Set12": "gray"}
 SIGMAS = [15.0, 25.0, 50.0]
 # A card names the learned level when the page's rule with it (the smaller of the two
-# fits, at most 4 under the level's: training/strength.py) scores the real pairs this close to the hand-made fit alone,
-# or better. The pairs are DSLR shots at RMS 2-8; beyond them the level reads better
+# fits, at most LEVEL_MOST_BELOW under the level's: training/strength.py) scores the real
+# pairs this close to the hand-made fit alone, or better. The pairs are DSLR shots at RMS 2-8; beyond them the level reads better
 # (python -m bench.strength_check models/photo: +0.76 dB on 48 synthetic camera crops,
 # +0.26 dB on them at phone-level noise, RMS 15), so the pairs alone cannot choose for
 # phone photos. Until 2026-11-29 the level replaced the hand-made fit and was compared on
@@ -352,8 +352,8 @@ def calibrate(
 ) -> None:
     """Fit the card's auto strength on the pairs and write it into card.json; with
     --level-model also from the learned level, which the card then names if the page's
-    rule with it (the smaller of the two fits, floored) scores the pairs nearly as well as the
-    hand-made fit alone (LEVEL_TOLERANCE_DB) or better."""
+    rule with it (the smaller of the two fits, floored) scores the pairs nearly as well as
+    the hand-made fit alone (LEVEL_TOLERANCE_DB) or better."""
     estimates = cache.of([p for s in sets for p in s.pairs], args.level_model)
     all_curves = np.concatenate([curves[s.label] for s in sets])
     fitted = real_noise.fit_calibration(all_curves, estimates, tuple(args.strengths))

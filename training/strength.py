@@ -128,19 +128,17 @@ def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: floa
     (rounding half up, as JavaScript's Math.round does) for correlated (camera) noise,
     or the smaller of that and the learned level's own fit when the calibration has one
     and the level is known, but at most LEVEL_MOST_BELOW below the level's fit (a
-    calibration holding only a level fit: that fit alone); the
-    estimate itself for white noise, where it already is the sigma every model was
-    trained with."""
+    calibration holding only a level fit: that fit alone); the estimate itself for white
+    noise, where it already is the sigma every model was trained with."""
     chosen = calibration if calibration and is_correlated(estimate) else {}
     level = chosen.get("level") if estimate.level is not None else None
-    values = []
-    if "gain" in chosen or not level:
-        values.append(chosen.get("gain", 1.0) * estimate.auto + chosen.get("offset", 0.0))
+    hand = chosen.get("gain", 1.0) * estimate.auto + chosen.get("offset", 0.0)
     if level:
-        values.append(level["gain"] * estimate.level + level["offset"])
-    value = min(values)
-    if level:
-        value = max(value, values[-1] - LEVEL_MOST_BELOW)
+        from_level = level["gain"] * estimate.level + level["offset"]
+        below = min(hand, from_level) if "gain" in chosen else from_level
+        value = max(below, from_level - LEVEL_MOST_BELOW)
+    else:
+        value = hand
     return int(math.floor(min(top, max(0.0, value)) + 0.5))
 
 

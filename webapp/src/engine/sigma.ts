@@ -134,8 +134,8 @@ export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_
  * round(gain * estimate + offset) within the model's range, the card's calibration
  * (fitted on real pairs), or, once the learned level is read, the smaller of that and the
  * level's own fit (both err high where they err, and too much strength smooths texture
- * away: see training/strength.py), but at most LEVEL_MOST_BELOW below the level's fit; for white noise the estimate itself, which is the sigma every
- * model was trained with. Mirrors training/strength.py `calibrated`. */
+ * away: see training/strength.py), but at most LEVEL_MOST_BELOW below the level's fit; for
+ * white noise the estimate itself, which is the sigma every model was trained with. Mirrors training/strength.py `calibrated`. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
   const calibration = isCorrelated(estimate) ? card.auto_strength : undefined;
   const { gain, offset } = calibration ?? { gain: 1, offset: 0 };
