@@ -207,6 +207,60 @@ def test_softened_patches_lose_pixel_scale_detail_and_keep_their_mean() -> None:
         assert np.array_equal(target, clean)
 
 
+def test_heavy_share_draws_heavy_cameras_and_zero_draws_nothing_extra() -> None:
+    """heavy_share=1: every pair from a heavy camera, far noisier than the mix's cameras
+    on the same photo; heavy_share=0 and under_tell=0 leave the random stream and the pairs
+    exactly as they were before the options existed (models trained before stay
+    reproducible)."""
+    from tests.test_page import synthetic_photo
+
+    clean = (synthetic_photo((64, 64)) / 255.0 * 0.6).astype(np.float32)
+    mixed = [
+        cn.realistic_pair(clean, np.random.default_rng(s), mix={"camera": 1.0}) for s in range(12)
+    ]
+    heavy = [
+        cn.realistic_pair(clean, np.random.default_rng(s), mix={"camera": 1.0}, heavy_share=1.0)
+        for s in range(12)
+    ]
+    assert np.median([p[2] for p in heavy]) > 2 * np.median([p[2] for p in mixed])
+    assert min(p[2] for p in heavy) > 8.0
+    for seed in range(6):
+        before = cn.realistic_pair(clean, np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        after = cn.realistic_pair(clean, rng, heavy_share=0.0, under_tell=0.0)
+        assert all(np.array_equal(a, b) for a, b in zip(before[:2], after[:2], strict=True))
+        assert before[2] == after[2]
+
+
+def test_under_tell_tells_less_only_above_its_threshold() -> None:
+    """under_tell=1: a pair whose true strength is above UNDER_TELL_FROM is told
+    UNDER_TELL_RANGE times it, one at or below is told the truth; under_tell=0.5 tells
+    about half of the strong ones less."""
+    from tests.test_page import synthetic_photo
+
+    clean = (synthetic_photo((48, 48)) / 255.0 * 0.6).astype(np.float32)
+    low, high = cn.UNDER_TELL_RANGE
+    strong = weak = told_less = 0
+    for seed in range(60):
+        noisy, target, told = cn.realistic_pair(
+            clean, np.random.default_rng(seed), heavy_share=0.5, under_tell=1.0
+        )
+        truth = cn.strength(noisy, target)
+        if truth > cn.UNDER_TELL_FROM:
+            strong += 1
+            assert low * truth - 1e-9 <= told <= high * truth + 1e-9
+        else:
+            weak += 1
+            assert told == truth
+    assert strong >= 10 and weak >= 10  # both sides of the threshold were drawn
+    for seed in range(200):
+        noisy, target, told = cn.realistic_pair(
+            clean, np.random.default_rng(seed), heavy_share=1.0, under_tell=0.5
+        )
+        told_less += told < cn.strength(noisy, target)
+    assert 0.35 < told_less / 200 < 0.65
+
+
 def test_gray_pairs_stay_gray() -> None:
     rng = np.random.default_rng(8)
     clean = rng.uniform(0, 1, (32, 32, 3)).astype(np.float32)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from training import card, data, models, train
+from training import camera_noise, card, data, models, train
 from training.inference import denoise_rgb
 from training.metrics import psnr_uint8
 from training.noise import SyntheticNoise, seeded_gaussian_noise
@@ -436,6 +436,10 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
         "1",
         "--soft-share",
         "0.8",
+        "--heavy-share",
+        "0.25",
+        "--under-tell",
+        "0.5",
     )
     args = train.parse_args(argv)
     _, trainer = train.make_trainer(args, 6)
@@ -447,11 +451,23 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
     assert saved["contract"]["input"] == card.PHOTO_STRENGTH_MAP  # says what channel 3 means
     assert "best_val_psnr_camera_mix" in saved["training"]
     assert saved["training"]["softened"]["share"] == 0.8
+    assert saved["training"]["heavy_camera_share"] == 0.25
+    assert saved["training"]["under_told"]["share"] == 0.5
+    assert saved["training"]["under_told"]["above_strength"] == camera_noise.UNDER_TELL_FROM
     history = (tmp_path / "run/history.csv").read_text().splitlines()
     assert len(history) == 3 and "val_psnr" in history[0]
 
 
-def test_a_soft_share_outside_0_1_is_refused_by_name(capsys) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("flag", ["--soft-share", "--heavy-share", "--under-tell"])
+def test_a_share_outside_0_1_is_refused_by_name(capsys, flag: str) -> None:  # noqa: ANN001
     with pytest.raises(SystemExit):
-        train.parse_args(["--noise", "photo", "--soft-share", "1.5"])
-    assert "--soft-share must be between 0 and 1, not 1.5" in capsys.readouterr().err
+        train.parse_args(["--noise", "photo", flag, "1.5"])
+    assert f"{flag} must be between 0 and 1, not 1.5" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--heavy-share", "--under-tell"])
+def test_camera_noise_options_on_gaussian_noise_are_refused(capsys, flag: str) -> None:  # noqa: ANN001
+    """They shape camera-noise pairs; on white noise they would silently do nothing."""
+    with pytest.raises(SystemExit):
+        train.parse_args([flag, "0.3"])
+    assert "need --noise photo" in capsys.readouterr().err

@@ -51,6 +51,14 @@ SHOT_RANGE = (1e-5, 2e-2)  # linear-light shot noise: base ISO on a DSLR to a ph
 # at black). bench.strength_check's `heavy` set; the models never train on it.
 HEAVY_SHOT = (1e-2, 6e-2)
 HEAVY_EXPOSURE = (0.05, 0.6)
+# Under-telling (training.train --under-tell): above UNDER_TELL_FROM, a pair's strength is
+# sometimes told as a fraction in UNDER_TELL_RANGE of the truth. The page's estimate
+# under-reads heavy noise (the learned level reads bench.strength_check's heavy crops well
+# below their RMS), so a model that only ever heard the truth cleans too little there;
+# one that sometimes heard less learns to lean on what it sees (docs/training.md,
+# "Under-told at heavy noise"). Below UNDER_TELL_FROM the map keeps its exact meaning.
+UNDER_TELL_FROM = 15.0
+UNDER_TELL_RANGE = (0.6, 1.0)
 # Share of clean patches softened first, and the Gaussian sigma (px) they get: photos at a
 # camera's full resolution are soft at the pixel scale (lens, anti-aliasing filter,
 # demosaicing), while the training photos were downscaled and are sharp there. Measured
@@ -346,22 +354,35 @@ def realistic_pair(
     gray: bool = False,
     mix: dict[str, float] | None = None,
     soft_share: float = SOFT_SHARE,
+    heavy_share: float = 0.0,
+    under_tell: float = 0.0,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """(noisy, target, strength) for one clean sRGB patch in [0, 1], mode drawn from `mix`.
 
     `gray`: the pair is turned gray after the noise (a gray photo was a colour one),
     both sides replicated to three channels as the model's contract wants.
     `soft_share`: the chance that the clean patch is first softened (SOFT_SIGMA), both
-    sides then built from it: the model sees pixel-soft content as well as sharp."""
+    sides then built from it: the model sees pixel-soft content as well as sharp.
+    `heavy_share`: the chance that the pair comes from a heavy camera
+    (sample_heavy_camera) instead of `mix`. `under_tell`: the chance that a pair whose
+    strength is above UNDER_TELL_FROM is told UNDER_TELL_RANGE times its strength.
+    Both 0 (the default) draw nothing extra: the pairs are those of before they existed."""
+    heavy = heavy_share > 0 and rng.random() < heavy_share
     if rng.random() < soft_share:
         clean = soften(clean, float(rng.uniform(*SOFT_SIGMA))).astype(np.float32)
-    mix = mix or DEFAULT_MIX
-    mode = rng.choice(list(mix), p=np.array(list(mix.values())) / sum(mix.values()))
-    if mode == "camera":
-        noisy, target = camera_noise(clean, rng)
+    if heavy:
+        noisy, target = camera_noise(clean, rng, sample_heavy_camera(rng))
     else:
-        noisy, target = simple_noise(clean, str(mode), rng), clean.astype(np.float32)
+        mix = mix or DEFAULT_MIX
+        mode = rng.choice(list(mix), p=np.array(list(mix.values())) / sum(mix.values()))
+        if mode == "camera":
+            noisy, target = camera_noise(clean, rng)
+        else:
+            noisy, target = simple_noise(clean, str(mode), rng), clean.astype(np.float32)
     if gray:
         noisy = np.repeat(to_u8_float(noisy @ LUMA)[..., None], 3, axis=-1)
         target = np.repeat((target @ LUMA)[..., None], 3, axis=-1)
-    return noisy, target, strength(noisy, target)
+    told = strength(noisy, target)
+    if under_tell > 0 and told > UNDER_TELL_FROM and rng.random() < under_tell:
+        told *= float(rng.uniform(*UNDER_TELL_RANGE))
+    return noisy, target, told

@@ -197,14 +197,35 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "as a camera at full resolution renders it); validation keeps the default",
     )
     p.add_argument(
+        "--heavy-share",
+        type=float,
+        default=0.0,
+        help="--noise photo: share of pairs from a heavy camera (phone at its highest gain "
+        "in the dark, camera_noise.sample_heavy_camera) instead of the mix; validation "
+        "keeps the mix",
+    )
+    p.add_argument(
+        "--under-tell",
+        type=float,
+        default=0.0,
+        help="--noise photo: share of pairs above strength "
+        f"{camera_noise.UNDER_TELL_FROM:g} told {camera_noise.UNDER_TELL_RANGE[0]:g}-"
+        f"{camera_noise.UNDER_TELL_RANGE[1]:g}x their strength (the model learns to clean "
+        "where the page's estimate under-reads heavy noise); validation is told the truth",
+    )
+    p.add_argument(
         "--int8-aware",
         action="store_true",
         help="round every convolution's input to int8 while training, as LiteRT.js's int8 "
         "files do on a CPU (training/int8_aware.py); validation and the saved model stay float",
     )
     args = p.parse_args(argv)
-    if not 0.0 <= args.soft_share <= 1.0:
-        p.error(f"--soft-share must be between 0 and 1, not {args.soft_share:g}")
+    for option in ("soft_share", "heavy_share", "under_tell"):
+        if not 0.0 <= getattr(args, option) <= 1.0:
+            flag = "--" + option.replace("_", "-")
+            p.error(f"{flag} must be between 0 and 1, not {getattr(args, option):g}")
+    if args.noise != "photo" and (args.heavy_share or args.under_tell):
+        p.error("--heavy-share and --under-tell shape camera noise: they need --noise photo")
     if not 0.0 <= args.ema < 1.0:
         p.error(f"--ema must be a momentum in [0, 1), not {args.ema:g}")
     if not 0.0 <= args.average_last <= 1.0:
@@ -428,7 +449,12 @@ def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa:
             args.batch_size,
             args.steps_per_epoch,
             args.seed,
-            partial(camera_noise.realistic_pair, soft_share=args.soft_share),
+            partial(
+                camera_noise.realistic_pair,
+                soft_share=args.soft_share,
+                heavy_share=args.heavy_share,
+                under_tell=args.under_tell,
+            ),
             gray_fraction=args.gray_fraction,
             processes=args.processes,
             workers=args.workers,
@@ -602,6 +628,28 @@ def main(
                         "share": args.soft_share,
                         "gaussian_sigma_px": list(camera_noise.SOFT_SIGMA),
                     },
+                    **(
+                        {
+                            "heavy_camera_share": args.heavy_share,
+                            "heavy_camera": {
+                                "shot": list(camera_noise.HEAVY_SHOT),
+                                "exposure": list(camera_noise.HEAVY_EXPOSURE),
+                            },
+                        }
+                        if args.heavy_share
+                        else {}
+                    ),
+                    **(
+                        {
+                            "under_told": {
+                                "share": args.under_tell,
+                                "above_strength": camera_noise.UNDER_TELL_FROM,
+                                "told_times_truth": list(camera_noise.UNDER_TELL_RANGE),
+                            }
+                        }
+                        if args.under_tell
+                        else {}
+                    ),
                 }
                 if args.noise == "photo"
                 else {"sigma_max": args.sigma_max, "quantized_fraction": args.quantized_fraction}
