@@ -95,6 +95,9 @@ def test_strength_uses_the_level_with_its_own_fit_for_camera_noise(shipped: kera
     assert strength.calibrated(dataclasses.replace(camera, level=8.0), fit) == 9  # hand: 9 < 11
     assert strength.calibrated(dataclasses.replace(camera, level=12.0), fit) == 13  # 17 - 4 > 9
     assert strength.calibrated(camera, fit) == 9
+    level_only = {"level": fit["level"]}  # the same cases as sigma.test.ts
+    assert strength.calibrated(dataclasses.replace(camera, level=8.0), level_only) == 11
+    assert strength.calibrated(camera, level_only) == 4
     white = strength.Estimate(fine=25.0, coarse=25.6, auto=25.6, level=3.0)
     assert strength.calibrated(white, fit) == 26
     noisy, _ = camera_photo(2e-3)

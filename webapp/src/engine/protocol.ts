@@ -35,7 +35,7 @@ export interface ModelCard {
    * fitted on real noisy/clean pairs (training/real_noise.py). Absent: gain 1, offset 0.
    * `level`: the same from the learned noise level (level.ts), whose folder `model` is
    * relative to this model's; used for camera noise once the level is read. */
-  auto_strength?: { gain: number; offset: number; level?: { model: string; gain: number; offset: number } };
+  auto_strength?: { gain?: number; offset?: number; level?: { model: string; gain: number; offset: number } };
   quantization?: string;
   bytes?: number;
   litert?: { weights: string; files: LiteRtFile[] };

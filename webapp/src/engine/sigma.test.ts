@@ -129,6 +129,11 @@ describe('autoStrength from the learned level', () => {
     expect(autoStrength({ ...camera, level: 12 }, card)).toBe(13); // hand-made 9, level fit 17: 17 - 4
     expect(autoStrength({ ...camera, level: 60 }, card)).toBe(75); // level fit 89 - 4, clamped to the range
   });
+  it('uses the level\'s fit alone on a card that has no hand-made fit (as strength.py)', () => {
+    const levelOnly = { sigma_range: [0, 75] as [number, number], auto_strength: { level: card.auto_strength.level } };
+    expect(autoStrength({ ...camera, level: 8 }, levelOnly)).toBe(11);
+    expect(autoStrength({ ...camera, level: null }, levelOnly)).toBe(4); // level unknown: the estimate itself
+  });
   it('falls back to the hand-made fit while the level is unknown or could not load', () => {
     expect(autoStrength(camera, card)).toBe(9);
     expect(autoStrength({ ...camera, level: null }, card)).toBe(9);

@@ -138,12 +138,14 @@ export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_
  * white noise the estimate itself, which is the sigma every model was trained with. Mirrors training/strength.py `calibrated`. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
   const calibration = isCorrelated(estimate) ? card.auto_strength : undefined;
-  const { gain, offset } = calibration ?? { gain: 1, offset: 0 };
-  let value = gain * estimate.auto + offset;
+  const hand = (calibration?.gain ?? 1) * estimate.auto + (calibration?.offset ?? 0);
+  let value = hand;
   const level = calibration?.level;
   if (level !== undefined && estimate.level !== undefined && estimate.level !== null) {
     const fromLevel = level.gain * estimate.level + level.offset;
-    value = Math.max(Math.min(value, fromLevel), fromLevel - LEVEL_MOST_BELOW);
+    // A calibration holding only the level's fit uses that fit alone (as strength.py does).
+    const below = calibration?.gain === undefined ? fromLevel : Math.min(hand, fromLevel);
+    value = Math.max(below, fromLevel - LEVEL_MOST_BELOW);
   }
   const top = card.sigma_range?.[1] ?? 75;
   return Math.round(Math.min(top, Math.max(0, value)));
