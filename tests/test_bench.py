@@ -172,6 +172,38 @@ def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:
         strength_check.main(["models/photo-fast", "--images", str(tmp_path)])
 
 
+def test_slider_check_finds_the_shipped_photo_model_monotonic(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    """bench.slider_check on two generated photos: in every set the shipped photo model
+    removes more at each higher slider value, from almost nothing at 0 to several times
+    the noise at the top; a curve that falls is caught by worst_drop."""
+    from PIL import Image
+
+    from bench import slider_check
+    from tests.test_page import synthetic_photo
+
+    for seed in (1, 2):
+        Image.fromarray(synthetic_photo((200, 200), seed=seed)).save(tmp_path / f"{seed}.png")
+    argv = [str(ROOT / "models/photo"), "--images", str(tmp_path), "--real"]
+    assert slider_check.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}
+    assert set(rows) == {"mix", "phone", "dark", "heavy"}
+    for row in rows.values():
+        assert row[2] == "0"
+        curve = [float(v) for v in row[4].split()]
+        assert len(curve) == len(slider_check.SLIDER)
+        assert curve[0] < 1.5 and curve[-1] > 3 * curve[3]
+    assert slider_check.worst_drop(np.array([0.0, 2.0, 1.5, 3.0])) == 0.5
+    assert slider_check.worst_drop(np.array([0.0, 2.0, 3.0])) == 0.0
+
+
+def test_slider_check_names_a_folder_without_photos(tmp_path: Path) -> None:
+    from bench import slider_check
+
+    with pytest.raises(SystemExit, match="error: .*"):
+        slider_check.main(["models/photo", "--images", str(tmp_path)])
+
+
 def test_bias_check_finds_a_brightness_shift_and_the_local_mean_removes_it() -> None:
     """A result 4 levels too bright reads +4 in every luma bin beside the noisy photo's
     ~0, and putting the noisy photo's local mean back removes the shift (PSNR rises)."""
