@@ -233,9 +233,9 @@ def test_heavy_share_draws_heavy_cameras_and_zero_draws_nothing_extra() -> None:
 
 
 def test_under_tell_tells_less_only_above_its_threshold() -> None:
-    """under_tell=1: a pair whose true strength is above UNDER_TELL_FROM is told
+    """under_tell=1: a camera pair whose true strength is above UNDER_TELL_FROM is told
     UNDER_TELL_RANGE times it, one at or below is told the truth; under_tell=0.5 tells
-    about half of the strong ones less."""
+    about half of the strong ones less; white noise is never told less."""
     from tests.test_page import synthetic_photo
 
     clean = (synthetic_photo((48, 48)) / 255.0 * 0.6).astype(np.float32)
@@ -259,6 +259,14 @@ def test_under_tell_tells_less_only_above_its_threshold() -> None:
         )
         told_less += told < cn.strength(noisy, target)
     assert 0.35 < told_less / 200 < 0.65
+    strong_white = 0
+    for seed in range(40):  # white noise is told the truth, however strong
+        noisy, target, told = cn.realistic_pair(
+            clean, np.random.default_rng(seed), mix={"gaussian": 1.0}, under_tell=1.0
+        )
+        assert told == cn.strength(noisy, target)
+        strong_white += told > cn.UNDER_TELL_FROM
+    assert strong_white >= 15  # about half of white-noise draws are above the threshold
 
 
 def test_gray_pairs_stay_gray() -> None:

@@ -364,12 +364,16 @@ def realistic_pair(
     `soft_share`: the chance that the clean patch is first softened (SOFT_SIGMA), both
     sides then built from it: the model sees pixel-soft content as well as sharp.
     `heavy_share`: the chance that the pair comes from a heavy camera
-    (sample_heavy_camera) instead of `mix`. `under_tell`: the chance that a pair whose
-    strength is above UNDER_TELL_FROM is told UNDER_TELL_RANGE times its strength.
+    (sample_heavy_camera) instead of `mix`. `under_tell`: the chance that a camera pair
+    (heavy or the mix's camera mode) whose strength is above UNDER_TELL_FROM is told
+    UNDER_TELL_RANGE times its strength; the simpler degradations are always told the
+    truth (the page tells white noise its own estimate, so there the map must keep its
+    meaning: under-told white noise cost CBSD68 sigma 25 0.35 dB, docs/training.md).
     Both 0 (the default) draw nothing extra: the pairs are those of before they existed."""
     heavy = heavy_share > 0 and rng.random() < heavy_share
     if rng.random() < soft_share:
         clean = soften(clean, float(rng.uniform(*SOFT_SIGMA))).astype(np.float32)
+    mode = "camera"
     if heavy:
         noisy, target = camera_noise(clean, rng, sample_heavy_camera(rng))
     else:
@@ -383,6 +387,6 @@ def realistic_pair(
         noisy = np.repeat(to_u8_float(noisy @ LUMA)[..., None], 3, axis=-1)
         target = np.repeat((target @ LUMA)[..., None], 3, axis=-1)
     told = strength(noisy, target)
-    if under_tell > 0 and told > UNDER_TELL_FROM and rng.random() < under_tell:
+    if under_tell > 0 and mode == "camera" and told > UNDER_TELL_FROM and rng.random() < under_tell:
         told *= float(rng.uniform(*UNDER_TELL_RANGE))
     return noisy, target, told
