@@ -208,7 +208,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--under-tell",
         type=float,
         default=0.0,
-        help="--noise photo: share of pairs above strength "
+        help="--noise photo: share of camera pairs above strength "
         f"{camera_noise.UNDER_TELL_FROM:g} told {camera_noise.UNDER_TELL_RANGE[0]:g}-"
         f"{camera_noise.UNDER_TELL_RANGE[1]:g}x their strength (the model learns to clean "
         "where the page's estimate under-reads heavy noise); validation is told the truth",
@@ -645,6 +645,8 @@ def main(
                                 "share": args.under_tell,
                                 "above_strength": camera_noise.UNDER_TELL_FROM,
                                 "told_times_truth": list(camera_noise.UNDER_TELL_RANGE),
+                                "applies_to": "camera pairs; the simpler degradations are "
+                                "told the truth",
                             }
                         }
                         if args.under_tell
