@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.strength_check import SETS, noisy_crops
+from bench.strength_check import SETS, clean_photos, noisy_crops
 from training import data, real_noise
 from training.real_noise import denoise_at, load_model_and_level
 
@@ -32,17 +32,21 @@ SLIDER = (0, 3, 5, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75)
 TOLERANCE = 0.25
 
 
-def removed_curve(loaded: tuple[Any, dict, Any], noisy: np.ndarray) -> np.ndarray:
-    """RMS of (result - noisy) at each SLIDER value within the model's range."""
-    model, model_card, _ = loaded
+def slider_values(model_card: dict) -> list[int]:
+    """The SLIDER values within the model's range."""
     top = model_card.get("sigma_range", [0, 75])[1]
+    return [s for s in SLIDER if s <= top]
+
+
+def removed_curve(loaded: tuple[Any, dict, Any], noisy: np.ndarray) -> np.ndarray:
+    """RMS of (result - noisy) at each of the model's slider values."""
+    model, model_card, _ = loaded
     return np.array(
         [
             np.sqrt(
                 np.mean((denoise_at(model, model_card, noisy, s).astype(np.float64) - noisy) ** 2)
             )
-            for s in SLIDER
-            if s <= top
+            for s in slider_values(model_card)
         ]
     )
 
@@ -87,16 +91,14 @@ def main(argv: list[str] | None = None) -> int:
         "--real", nargs="*", default=["CC15", "Nam25"], help="real-pair sets to add (if present)"
     )
     args = p.parse_args(argv)
-    try:
-        images = data.load_images([args.images], min_size=64)[: args.crops]
-    except data.NoImagesError as error:
-        raise SystemExit(f"error: {error}") from None
+    images = clean_photos(args.images, args.crops)
     loaded = load_model_and_level(args.model_dir)
     sets = {kind: [c[0] for c in noisy_crops(images, kind, args.seed)] for kind in SETS}
     sets.update({name: real_noisy(name, 192) for name in args.real})
-    top = loaded[1].get("sigma_range", [0, 75])[1]
-    grid = [s for s in SLIDER if s <= top]
-    print(f"{args.model_dir.name}: RMS of (result - noisy) at slider values {grid}")
+    print(
+        f"{args.model_dir.name}: RMS of (result - noisy) at slider values "
+        f"{slider_values(loaded[1])}"
+    )
     print("| set | crops | not monotonic | worst drop | mean curve |")
     print("|---|---|---|---|---|")
     failed = 0

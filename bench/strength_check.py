@@ -61,6 +61,15 @@ def noisy_crops(
     return crops
 
 
+def clean_photos(folder: Path, count: int) -> list[np.ndarray]:
+    """The first `count` photos of `folder` (the crops' sources); a folder without photos
+    ends the run with its name."""
+    try:
+        return data.load_images([folder], min_size=64)[:count]
+    except data.NoImagesError as error:
+        raise SystemExit(f"error: {error}") from None
+
+
 def strengths(estimate: Estimate, auto: dict, rms: float) -> dict[str, float]:
     """The strengths compared: each of the card's fits alone, the page's rule (the
     smaller of the two, floored under the level's), and the true RMS."""
@@ -118,10 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--images", type=Path, default=data.DEFAULT_VAL_DIR, help="clean photos")
     p.add_argument("--seed", type=int, default=2026)
     args = p.parse_args(argv)
-    try:
-        images = data.load_images([args.images], min_size=64)[: args.crops]
-    except data.NoImagesError as error:
-        raise SystemExit(f"error: {error}") from None
+    images = clean_photos(args.images, args.crops)
     loaded = load_model_and_level(args.model_dir)
     results = {kind: check(loaded, images, kind, args.seed) for kind in SETS}
     print(f"{args.model_dir.name}: PSNR (dB) of {CROP}-px crops at each strength")

@@ -373,16 +373,15 @@ def realistic_pair(
     heavy = heavy_share > 0 and rng.random() < heavy_share
     if rng.random() < soft_share:
         clean = soften(clean, float(rng.uniform(*SOFT_SIGMA))).astype(np.float32)
-    mode = "camera"
     if heavy:
-        noisy, target = camera_noise(clean, rng, sample_heavy_camera(rng))
+        mode = "camera"
     else:
         mix = mix or DEFAULT_MIX
         mode = rng.choice(list(mix), p=np.array(list(mix.values())) / sum(mix.values()))
-        if mode == "camera":
-            noisy, target = camera_noise(clean, rng)
-        else:
-            noisy, target = simple_noise(clean, str(mode), rng), clean.astype(np.float32)
+    if mode == "camera":
+        noisy, target = camera_noise(clean, rng, sample_heavy_camera(rng) if heavy else None)
+    else:
+        noisy, target = simple_noise(clean, str(mode), rng), clean.astype(np.float32)
     if gray:
         noisy = np.repeat(to_u8_float(noisy @ LUMA)[..., None], 3, axis=-1)
         target = np.repeat((target @ LUMA)[..., None], 3, axis=-1)
