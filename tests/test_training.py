@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -440,6 +441,8 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
         "0.25",
         "--under-tell",
         "0.5",
+        "--mix",
+        "camera=3,gaussian=1",
     )
     args = train.parse_args(argv)
     _, trainer = train.make_trainer(args, 6)
@@ -447,7 +450,7 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
     assert train.main(argv) == 0
     saved = card.read_card(tmp_path / "out")
     assert saved["training"]["noise"] == "photo"
-    assert saved["training"]["noise_mix"]["camera"] > 0.5
+    assert saved["training"]["noise_mix"] == {"camera": 0.75, "gaussian": 0.25}
     assert saved["contract"]["input"] == card.PHOTO_STRENGTH_MAP  # says what channel 3 means
     assert "best_val_psnr_camera_mix" in saved["training"]
     assert saved["training"]["softened"]["share"] == 0.8
@@ -465,9 +468,47 @@ def test_a_share_outside_0_1_is_refused_by_name(capsys, flag: str) -> None:  # n
     assert f"{flag} must be between 0 and 1, not 1.5" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("flag", ["--heavy-share", "--under-tell"])
-def test_camera_noise_options_on_gaussian_noise_are_refused(capsys, flag: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("flag", "value"),
+    [("--heavy-share", "0.3"), ("--under-tell", "0.3"), ("--mix", "camera=1")],
+)
+def test_camera_noise_options_on_gaussian_noise_are_refused(capsys, flag: str, value: str) -> None:  # noqa: ANN001
     """They shape camera-noise pairs; on white noise they would silently do nothing."""
     with pytest.raises(SystemExit):
-        train.parse_args([flag, "0.3"])
+        train.parse_args([flag, value])
     assert "need --noise photo" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("camera=1,shot=1", "'shot' is not a mode"),
+        ("camera=1,gaussian=-0.1", "the share must be a number >= 0"),
+        ("camera=x", "the share must be a number >= 0"),
+        ("camera=nan", "the share must be a number >= 0"),
+        ("camera=0,gaussian=0", "the shares must add up to more than 0"),
+    ],
+)
+def test_a_mix_that_is_not_shares_of_modes_is_refused_by_name(
+    capsys,  # noqa: ANN001
+    value: str,
+    message: str,
+) -> None:
+    with pytest.raises(SystemExit):
+        train.parse_args(["--noise", "photo", "--mix", value])
+    assert message in capsys.readouterr().err
+
+
+def test_the_mix_reaches_the_pairs() -> None:
+    """Only the modes given are drawn: white noise alone gives targets equal to the
+    clean patch and noise with no correlation between neighbours."""
+    args = train.parse_args(["--noise", "photo", "--mix", "gaussian=1", "--soft-share", "0"])
+    assert args.mix == {"gaussian": 1.0}
+    clean = np.random.default_rng(1).uniform(0.2, 0.8, (64, 64, 3)).astype(np.float32)
+    pair = partial(camera_noise.realistic_pair, mix=args.mix, soft_share=args.soft_share)
+    for seed in range(10):
+        noisy, target, _ = pair(clean, np.random.default_rng(seed))
+        assert np.array_equal(target, clean)
+        residual = (noisy - clean)[..., 0]
+        neighbours = np.corrcoef(residual[:, :-1].ravel(), residual[:, 1:].ravel())[0, 1]
+        assert abs(neighbours) < 0.1

@@ -34,6 +34,34 @@ log = logging.getLogger("training.train")
 VAL_SIGMA = 25.0
 
 
+def mix_shares(text: str) -> dict[str, float]:
+    """`--mix`'s MODE=SHARE,... as the normalised shares camera_noise.realistic_pair
+    draws modes from; a mode it does not know, a share that is not a non-negative number,
+    or shares summing to 0 are refused by name."""
+    shares: dict[str, float] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        mode, _, value = item.partition("=")
+        if mode not in camera_noise.MODES:
+            raise argparse.ArgumentTypeError(
+                f"{mode!r} is not a mode (modes: {', '.join(camera_noise.MODES)})"
+            )
+        try:
+            share = float(value)
+        except ValueError:
+            share = -1.0
+        if not (np.isfinite(share) and share >= 0.0):
+            raise argparse.ArgumentTypeError(f"{item!r}: the share must be a number >= 0")
+        shares[mode] = share
+    total = sum(shares.values())
+    if total <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the shares must add up to more than 0")
+    return {mode: round(share / total, 4) for mode, share in shares.items()}
+
+
+def mix_text(mix: dict[str, float]) -> str:
+    return ",".join(f"{mode}={share:g}" for mode, share in mix.items())
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m training.train",
@@ -197,6 +225,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "as a camera at full resolution renders it); validation keeps the default",
     )
     p.add_argument(
+        "--mix",
+        type=mix_shares,
+        default=None,
+        metavar="MODE=SHARE,...",
+        help="--noise photo: the mix's shares by mode, e.g. camera=0.43,gaussian=0.27,"
+        "channel_correlated=0.1,spatially_correlated=0.1,blotches=0.1 (normalised; modes "
+        f"left out get none; default: {mix_text(camera_noise.DEFAULT_MIX)}); validation "
+        "keeps the default",
+    )
+    p.add_argument(
         "--heavy-share",
         type=float,
         default=0.0,
@@ -224,8 +262,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         if not 0.0 <= getattr(args, option) <= 1.0:
             flag = "--" + option.replace("_", "-")
             p.error(f"{flag} must be between 0 and 1, not {getattr(args, option):g}")
-    if args.noise != "photo" and (args.heavy_share or args.under_tell):
-        p.error("--heavy-share and --under-tell shape camera noise: they need --noise photo")
+    if args.noise != "photo" and (args.heavy_share or args.under_tell or args.mix):
+        p.error("--mix, --heavy-share and --under-tell shape camera noise: they need --noise photo")
     if not 0.0 <= args.ema < 1.0:
         p.error(f"--ema must be a momentum in [0, 1), not {args.ema:g}")
     if not 0.0 <= args.average_last <= 1.0:
@@ -452,6 +490,7 @@ def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa:
             partial(
                 camera_noise.realistic_pair,
                 soft_share=args.soft_share,
+                mix=args.mix,
                 heavy_share=args.heavy_share,
                 under_tell=args.under_tell,
             ),
@@ -623,7 +662,7 @@ def main(
             "noise": args.noise,
             **(
                 {
-                    "noise_mix": camera_noise.DEFAULT_MIX,
+                    "noise_mix": args.mix or camera_noise.DEFAULT_MIX,
                     "softened": {
                         "share": args.soft_share,
                         "gaussian_sigma_px": list(camera_noise.SOFT_SIGMA),
