@@ -136,6 +136,61 @@ def test_fit_finds_the_gain_behind_the_best_strengths() -> None:
     assert all(abs(c - 2.5 * e) <= 0.5 for c, e in zip(chosen, levels, strict=True))
 
 
+def test_a_fit_is_chosen_on_what_the_page_runs_not_on_interpolated_curves() -> None:
+    """Curves measured at a coarse grid and interpolated under-read a concave curve between
+    grid points, which favours fits landing on them; scored as run (`measure`: PSNR at
+    the integer strength the page sets), the fit is the best of the whole grid as run."""
+    grid = (0.0, 5.0, 10.0, 20.0)
+    levels = [2.0, 3.0, 5.0, 7.0]
+
+    def measure(i: int, s: int) -> float:
+        return 40 - 0.05 * (s - 2.5 * levels[i]) ** 2
+
+    curves = np.array([[measure(i, s) for s in grid] for i in range(len(levels))])
+    estimates = [camera_like(e) for e in levels]
+    interpolated = real_noise.fit_calibration(curves, estimates, grid)
+    run = real_noise.fit_calibration(curves, estimates, grid, measure=measure)
+    as_run = real_noise.measured_mean(measure, estimates, run)
+    assert run["fitted_mean_psnr"] == pytest.approx(as_run, abs=1e-3)
+    assert as_run > real_noise.measured_mean(measure, estimates, interpolated) + 0.02
+    every_fit = [
+        real_noise.measured_mean(measure, estimates, {"gain": g, "offset": o})
+        for g in real_noise.GAINS
+        for o in real_noise.OFFSETS
+    ]
+    assert as_run == pytest.approx(max(every_fit))
+
+
+def test_a_fit_the_pairs_cannot_tell_apart_keeps_the_cards() -> None:
+    """Fits within TIE_DB of the best as run are tied, and the one that moves the page's
+    strength least from the card's fit wins; a card's fit clearly worse is replaced."""
+    levels = [2.0, 3.0, 5.0, 7.0]
+    estimates = [camera_like(e) for e in levels]
+    strengths = np.arange(0.0, 31.0)
+
+    def plateau(i: int, s: int) -> float:  # all but equal from 5 to 12, a hair best at 8
+        return 40.0 - 0.001 * abs(s - 8) - 0.5 * max(0, 5 - s, s - 12)
+
+    curves = np.array([[plateau(i, int(s)) for s in strengths] for i in range(len(levels))])
+
+    def fit(keep: dict[str, float] | None) -> tuple[float, float]:
+        fitted = real_noise.fit_calibration(
+            curves, estimates, tuple(strengths), measure=plateau, keep=keep
+        )
+        return fitted["gain"], fitted["offset"]
+
+    best = fit(None)
+    for keep in ({"gain": 1.0, "offset": 4.0}, {"gain": 1.2, "offset": 3.0}):  # 6-11, 5-11
+        assert fit(keep) == (keep["gain"], keep["offset"]) != best
+    far = fit({"gain": 1.0, "offset": 8.0})  # 10-15: 13 and 15 cost 0.75 dB
+    assert far != (1.0, 8.0)  # replaced by a tied fit, the nearest: offset 5 (7-12)
+    as_run = [
+        real_noise.measured_mean(plateau, estimates, {"gain": g, "offset": o})
+        for g, o in (far, best)
+    ]
+    assert as_run[0] >= as_run[1] - real_noise.TIE_DB and far == (1.0, 5.0)
+
+
 def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_path: Path) -> None:
     model_dir = tmp_path / "fast"
     shutil.copytree(ROOT / "models/fast", model_dir)

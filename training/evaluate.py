@@ -222,8 +222,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     real.add_argument(
         "--calibrate",
         action="store_true",
-        help="fit each model's auto-strength gain and offset on these pairs first "
-        "(written to card.json; the converter passes it to the page)",
+        help="fit each model's auto-strength gain and offset on these pairs first, scored "
+        "at the strengths the page would set, as run; a fit the pairs cannot tell from the "
+        "card's current one (within 0.01 dB) keeps it (written to card.json; the converter "
+        "passes it to the page)",
     )
     real.add_argument(
         "--level-model",
@@ -342,21 +344,35 @@ def markdown_table(results: Results) -> str:
     return "\n".join(lines)
 
 
+def fit_of(calibration: dict[str, Any]) -> dict[str, float] | None:
+    """The gain and offset of a card's fit, or None where it has none."""
+    if "gain" not in calibration:
+        return None
+    return {"gain": float(calibration["gain"]), "offset": float(calibration["offset"])}
+
+
 def calibrate(
     args: argparse.Namespace,
     folder: Path,
     model_card: dict[str, Any],
     sets: list[real_noise.PairSet],
     curves: dict[str, np.ndarray],
+    table: real_noise.PsnrTable,
     cache: real_noise.EstimateCache,
 ) -> None:
     """Fit the card's auto strength on the pairs and write it into card.json; with
     --level-model also from the learned level, which the card then names if the page's
     rule with it (the smaller of the two fits, floored) scores the pairs nearly as well as
-    the hand-made fit alone (LEVEL_TOLERANCE_DB) or better."""
+    the hand-made fit alone (LEVEL_TOLERANCE_DB) or better. Fits are scored as run
+    (`table`), and a fit the pairs cannot tell from the card's current one keeps it
+    (real_noise.fit_calibration)."""
     estimates = cache.of([p for s in sets for p in s.pairs], args.level_model)
     all_curves = np.concatenate([curves[s.label] for s in sets])
-    fitted = real_noise.fit_calibration(all_curves, estimates, tuple(args.strengths))
+    strengths = tuple(args.strengths)
+    shipped = model_card.get("auto_strength") or {}
+    fitted = real_noise.fit_calibration(
+        all_curves, estimates, strengths, measure=table.at, keep=fit_of(shipped)
+    )
     model_card["auto_strength"] = {
         **fitted,
         "estimate": "max(fine, coarse) of webapp/src/engine/sigma.ts (training/strength.py)",
@@ -364,12 +380,17 @@ def calibrate(
     }
     if args.level_model is not None:
         from_level = real_noise.fit_calibration(
-            all_curves, estimates, tuple(args.strengths), from_level=True
+            all_curves,
+            estimates,
+            strengths,
+            from_level=True,
+            measure=table.at,
+            keep=fit_of(shipped.get("level") or {}),
         )
         level = {"model": os.path.relpath(args.level_model, folder), **from_level}
         both = {**fitted, "level": level}
         level["smaller_of_both_mean_psnr"] = round(
-            real_noise.fitted_mean(all_curves, estimates, both, tuple(args.strengths)), 3
+            real_noise.measured_mean(table.at, estimates, both), 3
         )
         if level["smaller_of_both_mean_psnr"] >= fitted["fitted_mean_psnr"] - LEVEL_TOLERANCE_DB:
             model_card["auto_strength"]["level"] = level
@@ -426,12 +447,15 @@ def evaluate_real(args: argparse.Namespace) -> int:
         model = keras.saving.load_model(folder / card.KERAS_NAME)
         model_card = card.read_card(folder)
         cache = args.cache.parent / "real-curves" / f"{real_noise.model_digest(folder)}.json"
+        table = real_noise.PsnrTable(model, model_card, [p for s in sets for p in s.pairs], cache)
+        every_curve = table.curves(strengths)
+        starts = np.cumsum([0] + [len(s.pairs) for s in sets])
         curves = {
-            s.label: real_noise.strength_curves(model, model_card, s.pairs, strengths, cache)
-            for s in sets
+            s.label: every_curve[start : start + len(s.pairs)]
+            for s, start in zip(sets, starts, strict=False)
         }
         if args.calibrate:
-            calibrate(args, folder, model_card, sets, curves, estimates)
+            calibrate(args, folder, model_card, sets, curves, table, estimates)
         level_dir = real_noise.level_dir_for(folder, model_card)
         litert = None
         if args.litert:
