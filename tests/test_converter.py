@@ -239,6 +239,47 @@ def test_litert_tiles_add_gated_int8_tflite_files_to_the_card(tmp_path: Path) ->
     assert f"litert/model-dr8-{64 + 2 * context}.tflite" in result.stdout
 
 
+def test_a_photo_models_int8_files_are_gated_on_camera_noise_too(tmp_path: Path) -> None:
+    """A model whose map means camera noise's RMS is mostly told low strengths on
+    correlated noise, where int8 rounding may cost more than at white sigma 25: its
+    .tflite (and its web weights) are gated on the worse of the two."""
+    photo_like = tmp_path / "photo-like"
+    shutil.copytree(FAST, photo_like)
+    saved = card.read_card(photo_like)
+    saved["contract"]["input"] = card.PHOTO_STRENGTH_MAP
+    card.write_card(photo_like, saved)
+    result = run_converter(
+        str(photo_like),
+        "--out",
+        str(tmp_path / "web"),
+        "--quantize",
+        "uint8",
+        "--litert-tiles",
+        "64",
+    )  # fmt: skip  (uint8, as photo ships: 0.2 dB allowed)
+    assert result.returncode == 0, result.stderr
+    web_card = json.loads((tmp_path / "web/photo-like/denoiser.json").read_text())
+    [entry] = web_card["litert"]["files"]
+    by_noise = entry["psnr_change_db_by_noise"]
+    assert set(by_noise) == {"white", "camera"}
+    assert entry["psnr_change_db"] == min(by_noise.values())
+    assert "on camera noise" in result.stdout and "on white noise at sigma 25" in result.stdout
+
+
+def test_parity_crops_with_camera_noise_are_seeded_and_told_their_rms() -> None:
+    from converter import parity
+
+    clean = np.full((64, 64, 3), 120, np.uint8)
+    target, noisy, told = parity.noisy_crop("a", clean, "camera")
+    again = parity.noisy_crop("a", clean, "camera")
+    assert np.array_equal(noisy, again[1]) and told == again[2]
+    assert not np.array_equal(noisy, parity.noisy_crop("b", clean, "camera")[1])
+    rms = np.sqrt(np.mean((noisy.astype(np.float64) - target / 255.0) ** 2)) * 255
+    assert told == pytest.approx(rms, abs=0.5)  # the target is the crop's own round trip
+    assert told > 0.5 and target.dtype == np.uint8
+    assert parity.noisy_crop("a", clean, "white")[2] == parity.PARITY_SIGMA
+
+
 def test_a_stopped_conversion_leaves_no_staging_folder_and_the_old_model(tmp_path: Path) -> None:
     """SIGTERM mid-conversion (a killed job): the staging folder goes, the model already
     published stays as it was, and the exit says why."""
