@@ -189,6 +189,7 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
     )
     photo_card = json.loads((WEB_MODELS / "photo/denoiser.json").read_text())
     photo_card["auto_strength"]["level"].update(gain=0.5, offset=0.0)
+    photo_card["sigma_range"] = [0, 50]  # the slider ends where the card's range does
     session.context.route(
         "**/models/photo/denoiser.json",
         lambda route: route.fulfill(json=photo_card),
@@ -213,10 +214,17 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
         page.wait_for_selector(f"[data-testid=strength][data-auto='{expected}']", timeout=60_000)
         assert int(slider.input_value()) == expected
         assert "auto" in page.inner_text("label:has([data-testid=strength])")
+        assert slider.get_attribute("max") == f"{web_card['sigma_range'][1]:g}"
     assert strengths["photo"] != strengths["default"]  # each model has its calibration
     slider.fill("40")
     assert "auto" not in page.inner_text("label:has([data-testid=strength])")
     assert slider.input_value() == "40"
+    slider.fill("70")  # on default (0-75); photo then offers 0-50 and the choice follows
+    page.select_option("[data-testid=model]", "photo")
+    page.wait_for_selector("[data-testid=strength][max='50']", timeout=60_000)
+    assert slider.input_value() == "50" and "σ 50" in page.inner_text(
+        "label:has([data-testid=strength])"
+    )
 
 
 def test_without_its_learned_level_the_page_uses_the_hand_made_fit(

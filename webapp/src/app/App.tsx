@@ -10,7 +10,7 @@ import { chosenFiles, droppedFiles, type Named } from './dropped';
 import { crop, inner, noisiestFlatCentre, previewContext, previewRegion } from './preview';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY, OUTPUT_FORMATS, type OutputFormat } from '../engine/image';
 import { encodeResult } from './output';
-import { autoStrength, estimateSigma, needsLevel } from '../engine/sigma';
+import { autoStrength, estimateSigma, needsLevel, strengthTop, withinRange } from '../engine/sigma';
 import type { PassesSetting } from '../engine/passes';
 import { parseOptions, startingModel } from './options';
 import { canStart, initialState, isRunning, reducer, type Picture } from './session';
@@ -191,7 +191,8 @@ export function App() {
   const waitingForLevel = Boolean(picture && denoiser && needsLevel(picture.estimate, denoiser.card) && !levelRead);
   const autoSigma =
     picture && denoiser && !waitingForLevel ? autoStrength({ ...picture.estimate, level: levelRead?.level }, denoiser.card) : null;
-  const sigma = state.chosenSigma ?? autoSigma ?? 15;
+  // A strength chosen on another model stays within this one's range.
+  const sigma = withinRange(state.chosenSigma ?? autoSigma ?? 15, denoiser?.card);
   const strengthKnown = state.chosenSigma !== null || autoSigma !== null;
   const outputFormat = format ?? defaultFormat(picture?.type ?? '');
   // The passes the full run will make; the preview makes the same, so it shows the result.
@@ -332,7 +333,7 @@ export function App() {
             data-testid="strength"
             type="range"
             min={0}
-            max={75}
+            max={strengthTop(denoiser?.card)}
             value={sigma}
             data-auto={autoSigma ?? ''}
             onChange={(e) => dispatch({ type: 'strength', sigma: Number(e.target.value) })}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoStrength, estimateSigma, LEVEL_MOST_BELOW, needsLevel } from './sigma';
+import { autoStrength, estimateSigma, LEVEL_MOST_BELOW, needsLevel, strengthTop, withinRange } from './sigma';
 
 /** Seeded normal noise (Box-Muller on a small LCG): repeatable test images. */
 function gaussian(seed: number): () => number {
@@ -143,5 +143,22 @@ describe('autoStrength from the learned level', () => {
     expect(needsLevel({ fine: 25, coarse: 25.6, auto: 25.6 }, card)).toBe(false);
     expect(needsLevel(camera, { auto_strength: { gain: 2, offset: 1 } })).toBe(false);
     expect(autoStrength({ fine: 25, coarse: 25.6, auto: 25.6, level: 3 }, card)).toBe(26);
+  });
+});
+
+describe('the strength range', () => {
+  it("ends at the card's top, 75 without one", () => {
+    expect(strengthTop({ sigma_range: [0, 50] })).toBe(50);
+    expect(strengthTop({ sigma_range: [0, 75] })).toBe(75);
+    expect(strengthTop(null)).toBe(75);
+  });
+
+  it('keeps a strength asked for within the model, and the auto strength too', () => {
+    const photo = { sigma_range: [0, 50] as [number, number] };
+    expect(withinRange(70, photo)).toBe(50); // chosen on a white-noise model, then photo picked
+    expect(withinRange(-3, photo)).toBe(0);
+    expect(withinRange(20, photo)).toBe(20);
+    const heavy = { fine: 20, coarse: 60, auto: 60 };
+    expect(autoStrength(heavy, { ...photo, auto_strength: { gain: 1, offset: 3 } })).toBe(50);
   });
 });

@@ -135,7 +135,8 @@ export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_
  * (fitted on real pairs), or, once the learned level is read, the smaller of that and the
  * level's own fit (both err high where they err, and too much strength smooths texture
  * away: see training/strength.py), but at most LEVEL_MOST_BELOW below the level's fit; for
- * white noise the estimate itself, which is the sigma every model was trained with. Mirrors training/strength.py `calibrated`. */
+ * white noise the estimate itself, which is the sigma every model was trained with.
+ * Mirrors training/strength.py `calibrated`. */
 export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength' | 'sigma_range'>): number {
   const calibration = isCorrelated(estimate) ? card.auto_strength : undefined;
   const hand = (calibration?.gain ?? 1) * estimate.auto + (calibration?.offset ?? 0);
@@ -147,6 +148,15 @@ export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'aut
     const below = calibration?.gain === undefined ? fromLevel : Math.min(hand, fromLevel);
     value = Math.max(below, fromLevel - LEVEL_MOST_BELOW);
   }
-  const top = card.sigma_range?.[1] ?? 75;
-  return Math.round(Math.min(top, Math.max(0, value)));
+  return Math.round(withinRange(value, card));
 }
+
+/** The top of the strength control for this model: its card's range, the strengths it
+ * was trained to be told (`photo`'s ends at 50: told more, a camera-noise model's result
+ * stopped following the slider on nearly clean photos, docs/training.md "Stage 12"); 75
+ * for a card without one. */
+export const strengthTop = (card?: Pick<ModelCard, 'sigma_range'> | null): number => card?.sigma_range?.[1] ?? 75;
+
+/** A strength asked for (the slider, an embedder's number), within the model's range. */
+export const withinRange = (sigma: number, card?: Pick<ModelCard, 'sigma_range'> | null): number =>
+  Math.min(strengthTop(card), Math.max(0, sigma));

@@ -13,6 +13,7 @@ import { Denoiser } from '../engine/client';
 import { MAX_PASSES, type PassesSetting } from '../engine/passes';
 import { decodeImage, encodePng } from '../engine/image';
 import { backendLabel, type BackendName } from '../engine/protocol';
+import { withinRange } from '../engine/sigma';
 
 const APP_ROOT = new URL('../', import.meta.url);
 
@@ -115,7 +116,7 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
     async denoise(image, opts = {}) {
       const pixels = await pixelsOf(image);
       const strength = opts.strength ?? 'auto';
-      const sigma = strength === 'auto' ? await engine.autoStrength(pixels) : strength;
+      const sigma = strength === 'auto' ? await engine.autoStrength(pixels) : withinRange(strength, engine.card);
       const result = await engine.denoise(pixels, {
         sigma,
         passes: opts.passes,
