@@ -323,10 +323,11 @@ TIE_DB = 0.01
 KEEP_RANGE = 30.0
 
 
-def _moves(fit: tuple[float, float], keep: dict[str, float] | None) -> float:
+def _moves(fit: dict[str, float], keep: dict[str, float] | None) -> float:
+    """How far this fit moves the page's strength from `keep`'s, at most (0: no keep)."""
     if not keep:
         return 0.0
-    d_gain, d_offset = fit[0] - keep["gain"], fit[1] - keep["offset"]
+    d_gain, d_offset = fit["gain"] - keep["gain"], fit["offset"] - keep["offset"]
     return max(abs(d_offset), abs(d_gain * KEEP_RANGE + d_offset))
 
 
@@ -348,12 +349,12 @@ def fit_calibration(
     fits within SHORTLIST_DB of the best are then scored as run, and of those within
     TIE_DB of the best as run, the one that moves the page's strength least from `keep`
     (the card's fit so far) is taken."""
-    scored = []
-    for gain in GAINS:
-        for offset in OFFSETS:
-            fit = {"gain": float(gain), "offset": float(offset)}
-            calibration = {"level": fit} if from_level else fit
-            scored.append((fitted_mean(curves, estimates, calibration, strengths), fit))
+
+    def calibration(fit: dict[str, float]) -> dict[str, Any]:
+        return {"level": fit} if from_level else fit
+
+    fits = [{"gain": float(g), "offset": float(o)} for g in GAINS for o in OFFSETS]
+    scored = [(fitted_mean(curves, estimates, calibration(f), strengths), f) for f in fits]
     top = max(score for score, _ in scored)
     if measure is None:
         score, fit = next(item for item in scored if item[0] > top - 1e-9)
@@ -361,15 +362,10 @@ def fit_calibration(
     shortlist = [fit for score, fit in scored if score >= top - SHORTLIST_DB]
     if keep and keep not in shortlist:
         shortlist.append({"gain": float(keep["gain"]), "offset": float(keep["offset"])})
-    run = [
-        (measured_mean(measure, estimates, {"level": fit} if from_level else fit), fit)
-        for fit in shortlist
-    ]
+    run = [(measured_mean(measure, estimates, calibration(f)), f) for f in shortlist]
     best = max(score for score, _ in run)
     tied = [(score, fit) for score, fit in run if score >= best - TIE_DB]
-    score, fit = min(
-        tied, key=lambda item: (_moves((item[1]["gain"], item[1]["offset"]), keep), -item[0])
-    )
+    score, fit = min(tied, key=lambda item: (_moves(item[1], keep), -item[0]))
     return {**fit, "fitted_mean_psnr": round(score, 3)}
 
 
