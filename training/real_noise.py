@@ -554,7 +554,7 @@ network's results on flipped copies of each tile (a self-ensemble), as many as i
 multiply-add budget allows for the photo's size (`training.inference.auto_passes`: four for
 these 512 x 512 pairs, one for a 12 MP photo); the 1-pass row is what a photo too large
 for more gets. **Best fixed strength** is the one slider value (of {strengths}) that is
-best for the whole set, at one pass (also the curves the calibration is fitted on). **LiteRT.js
+best for the whole set, at one pass (the curves the calibration shortlists its fits on, before scoring them as run). **LiteRT.js
 int8** (with `--litert`): the 1-pass row through the web model's int8 `.tflite`, which
 Chromium and Firefox on a CPU run for a photo of a megapixel or more (docs/runtimes.md);
 it is what a photo over 3 MP gets there. "Worst pair vs noisy" is
