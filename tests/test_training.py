@@ -406,6 +406,7 @@ def test_evaluate_writes_the_table_the_grid_and_the_card(tmp_path: Path) -> None
     assert "| earlier | 29.50 / 0.800 (2) |" in table  # kept: same protocol
     assert f"training.evaluate models/earlier {model_dir} --cbm3d-limit 1 --datasets" in table
     assert Image.open(tmp_path / "docs/evaluation.png").size[0] == 4 * 96 + 3 * 4
+    assert f"![noisy | CBM3D | fast | clean: the first image of {photos} at σ 25" in table
     evaluation = card.read_card(model_dir)["evaluation"]
     scores = evaluation["my-photos"]["25"]
     assert (

@@ -544,6 +544,21 @@ def evaluate_real(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def picture_caption(args: argparse.Namespace) -> str:
+    """What evaluation.png shows, column by column: the latest run's methods (a run of one
+    model redraws it with that model alone, so the caption must say which)."""
+    columns = [
+        "noisy",
+        *(["CBM3D"] if args.cbm3d_limit > 0 else []),
+        *(folder.name for folder in args.models),
+        "clean",
+    ]
+    sigmas = " / ".join(f"{s:g}" for s in args.sigmas)
+    return (
+        f"{' | '.join(columns)}: the first image of {args.datasets[0]} at σ {sigmas} (latest run)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
@@ -591,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
         f"each tile averaged, as the page does): {passes_label(args.passes)}.\n\n"
         f"Command: `{command}` (latest run: {time.perf_counter() - start:.0f} s on this "
         f"machine)\n\n{table}\n\n"
-        "![noisy | CBM3D | models | clean (latest run)](evaluation.png)\n"
+        f"![{picture_caption(args)}](evaluation.png)\n"
     )
     (args.docs / "evaluation.md").write_text(text)
     print(table)
