@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bench import report
+from training import card
 from training.inference import context_pixels
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,8 +175,8 @@ def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:
 
 def test_slider_check_finds_the_shipped_photo_model_monotonic(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     """bench.slider_check on two generated photos: in every set the shipped photo model
-    removes more at each higher slider value, from almost nothing at 0 to several times
-    the noise at the top; a curve that falls is caught by worst_drop."""
+    removes more at each higher slider value of its range, from almost nothing at 0 to
+    several times the noise at the top; a curve that falls is caught by worst_drop."""
     from PIL import Image
 
     from bench import slider_check
@@ -191,8 +192,11 @@ def test_slider_check_finds_the_shipped_photo_model_monotonic(tmp_path: Path, ca
     for row in rows.values():
         assert row[2] == "0"
         curve = [float(v) for v in row[4].split()]
-        assert len(curve) == len(slider_check.SLIDER)
-        assert curve[0] < 1.5 and curve[-1] > 3 * curve[3]
+        # The grid ends at the card's top (photo's range ends at 50 since stage 11).
+        photo_card = card.read_card(ROOT / "models/photo")
+        assert len(curve) == len(slider_check.slider_values(photo_card))
+        # At the top several times what slider 8 removes (3x when the top was 75; 2x at 50).
+        assert curve[0] < 1.5 and curve[-1] > 2 * curve[3]
     assert slider_check.worst_drop(np.array([0.0, 2.0, 1.5, 3.0])) == 0.5
     assert slider_check.worst_drop(np.array([0.0, 2.0, 3.0])) == 0.0
 
