@@ -407,6 +407,18 @@ def test_evaluate_writes_the_table_the_grid_and_the_card(tmp_path: Path) -> None
     assert f"training.evaluate models/earlier {model_dir} --cbm3d-limit 1 --datasets" in table
     assert Image.open(tmp_path / "docs/evaluation.png").size[0] == 4 * 96 + 3 * 4
     assert f"![noisy | CBM3D | fast | clean: the first image of {photos} at σ 25" in table
+    # The picture shows the latest full run: one of some of the record's models redraws
+    # nothing (here the record also holds `earlier`, whose images the picture would lose).
+    (tmp_path / "docs/evaluation.png").write_bytes(b"an earlier picture")
+    again = subprocess.run(
+        [sys.executable, "-m", "training.evaluate", str(model_dir), "--datasets", str(photos),
+         "--sigmas", "25", "--docs", str(tmp_path / "docs"), "--cache", str(tmp_path / "cache")],
+        cwd=root, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "evaluation.png kept" in again.stderr
+    assert (tmp_path / "docs/evaluation.png").read_bytes() == b"an earlier picture"
+    assert "![noisy | CBM3D | fast | clean:" in (tmp_path / "docs/evaluation.md").read_text()
     evaluation = card.read_card(model_dir)["evaluation"]
     scores = evaluation["my-photos"]["25"]
     assert (

@@ -559,6 +559,19 @@ def picture_caption(args: argparse.Namespace) -> str:
     )
 
 
+def kept_caption(report: Path, record: Record, args: argparse.Namespace) -> str | None:
+    """The existing picture's caption when a run of some of the record's models alone must
+    not redraw it (the picture would lose the others); None: draw it anew."""
+    if not (report.parent / "evaluation.png").exists() or not report.exists():
+        return None
+    if set(record.folders) <= {folder.name for folder in args.models}:
+        return None
+    for line in report.read_text().splitlines():
+        if line.startswith("![") and line.endswith("](evaluation.png)"):
+            return line[2 : -len("](evaluation.png)")]
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
@@ -567,7 +580,6 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     results, grid_rows = evaluate(args)
     args.docs.mkdir(parents=True, exist_ok=True)
-    crop_grid(grid_rows, args.docs / "evaluation.png")
     record = report_record.update(
         args.docs / "evaluation.json",
         Record(
@@ -586,6 +598,13 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     table = markdown_table(record.results)
+    picture = args.docs / "evaluation.png"
+    caption = kept_caption(args.docs / "evaluation.md", record, args)
+    if caption is None:
+        crop_grid(grid_rows, picture)
+        caption = picture_caption(args)
+    else:
+        print(f"note: {picture} kept: it shows models this run did not evaluate", file=sys.stderr)
     command = " ".join(
         [
             "python -m training.evaluate",
@@ -606,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         f"each tile averaged, as the page does): {passes_label(args.passes)}.\n\n"
         f"Command: `{command}` (latest run: {time.perf_counter() - start:.0f} s on this "
         f"machine)\n\n{table}\n\n"
-        f"![{picture_caption(args)}](evaluation.png)\n"
+        f"![{caption}](evaluation.png)\n"
     )
     (args.docs / "evaluation.md").write_text(text)
     print(table)
