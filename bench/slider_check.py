@@ -24,6 +24,7 @@ import numpy as np
 from bench.strength_check import SETS, clean_photos, noisy_crops
 from training import data, real_noise
 from training.real_noise import denoise_at, load_model_and_level
+from training.strength import strength_top
 
 SLIDER = (0, 3, 5, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 75)
 # Grey levels of RMS. A quarter level is far below what an eye sees in a result; photo-fast
@@ -33,9 +34,8 @@ TOLERANCE = 0.25
 
 
 def slider_values(model_card: dict) -> list[int]:
-    """The SLIDER values within the model's range."""
-    top = model_card.get("sigma_range", [0, 75])[1]
-    return [s for s in SLIDER if s <= top]
+    """The SLIDER values within the model's range (where the page's slider ends)."""
+    return [s for s in SLIDER if s <= strength_top(model_card)]
 
 
 def removed_curve(loaded: tuple[Any, dict, Any], noisy: np.ndarray) -> np.ndarray:

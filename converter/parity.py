@@ -103,8 +103,12 @@ def mean_psnr_of(pairs: list[tuple[np.ndarray, np.ndarray]]) -> float:
 
 
 def mean_psnr(
-    candidate, multiple: int, halo: int, tile: int | None = None, noise: str = "white"
-) -> float:  # noqa: ANN001
+    candidate,  # noqa: ANN001
+    multiple: int,
+    halo: int,
+    tile: int | None = None,
+    noise: str = "white",
+) -> float:
     """Mean uint8 PSNR of `candidate` against the target crops (see `outputs`)."""
     return mean_psnr_of(outputs(candidate, multiple, halo, tile, noise))
 

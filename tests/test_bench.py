@@ -189,12 +189,12 @@ def test_slider_check_finds_the_shipped_photo_model_monotonic(tmp_path: Path, ca
     lines = capsys.readouterr().out.splitlines()
     rows = {c[0]: c for c in ([x.strip() for x in r.strip("|").split("|")] for r in lines[3:])}
     assert set(rows) == {"mix", "phone", "dark", "heavy"}
+    # The grid ends at the card's top (photo's range ends at 50 since stage 11).
+    grid = slider_check.slider_values(card.read_card(ROOT / "models/photo"))
     for row in rows.values():
         assert row[2] == "0"
         curve = [float(v) for v in row[4].split()]
-        # The grid ends at the card's top (photo's range ends at 50 since stage 11).
-        photo_card = card.read_card(ROOT / "models/photo")
-        assert len(curve) == len(slider_check.slider_values(photo_card))
+        assert len(curve) == len(grid)
         # At the top several times what slider 8 removes (3x when the top was 75; 2x at 50).
         assert curve[0] < 1.5 and curve[-1] > 2 * curve[3]
     assert slider_check.worst_drop(np.array([0.0, 2.0, 1.5, 3.0])) == 0.5

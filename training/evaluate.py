@@ -356,7 +356,6 @@ def calibrate(
     folder: Path,
     model_card: dict[str, Any],
     sets: list[real_noise.PairSet],
-    curves: dict[str, np.ndarray],
     table: real_noise.PsnrTable,
     cache: real_noise.EstimateCache,
 ) -> None:
@@ -364,11 +363,11 @@ def calibrate(
     --level-model also from the learned level, which the card then names if the page's
     rule with it (the smaller of the two fits, floored) scores the pairs nearly as well as
     the hand-made fit alone (LEVEL_TOLERANCE_DB) or better. Fits are scored as run
-    (`table`), and a fit the pairs cannot tell from the card's current one keeps it
-    (real_noise.fit_calibration)."""
-    estimates = cache.of([p for s in sets for p in s.pairs], args.level_model)
-    all_curves = np.concatenate([curves[s.label] for s in sets])
+    (`table`, over every set's pairs in order), and a fit the pairs cannot tell from the
+    card's current one keeps it (real_noise.fit_calibration)."""
+    estimates = cache.of(table.pairs, args.level_model)
     strengths = tuple(args.strengths)
+    all_curves = table.curves(strengths)  # already run: read from the table
     shipped = model_card.get("auto_strength") or {}
     fitted = real_noise.fit_calibration(
         all_curves, estimates, strengths, measure=table.at, keep=fit_of(shipped)
@@ -448,14 +447,11 @@ def evaluate_real(args: argparse.Namespace) -> int:
         model_card = card.read_card(folder)
         cache = args.cache.parent / "real-curves" / f"{real_noise.model_digest(folder)}.json"
         table = real_noise.PsnrTable(model, model_card, [p for s in sets for p in s.pairs], cache)
-        every_curve = table.curves(strengths)
-        starts = np.cumsum([0] + [len(s.pairs) for s in sets])
-        curves = {
-            s.label: every_curve[start : start + len(s.pairs)]
-            for s, start in zip(sets, starts, strict=False)
-        }
+        ends = np.cumsum([len(s.pairs) for s in sets])[:-1]
+        per_set = np.split(table.curves(strengths), ends)
+        curves = {s.label: c for s, c in zip(sets, per_set, strict=True)}
         if args.calibrate:
-            calibrate(args, folder, model_card, sets, curves, table, estimates)
+            calibrate(args, folder, model_card, sets, table, estimates)
         level_dir = real_noise.level_dir_for(folder, model_card)
         litert = None
         if args.litert:
@@ -545,8 +541,8 @@ def evaluate_real(args: argparse.Namespace) -> int:
 
 
 def picture_caption(args: argparse.Namespace) -> str:
-    """What evaluation.png shows, column by column: the latest run's methods (a run of one
-    model redraws it with that model alone, so the caption must say which)."""
+    """What evaluation.png shows when this run draws it, column by column: the run's
+    methods, the first image of its first set, its sigmas."""
     columns = [
         "noisy",
         *(["CBM3D"] if args.cbm3d_limit > 0 else []),

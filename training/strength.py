@@ -142,10 +142,15 @@ def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: floa
     return int(math.floor(min(top, max(0.0, value)) + 0.5))
 
 
+def strength_top(model_card: dict[str, Any]) -> float:
+    """The top of the model's strength range (its card's `sigma_range`, 75 without one):
+    where the page's slider ends (sigma.ts `strengthTop`)."""
+    return model_card.get("sigma_range", [0, 75])[1]
+
+
 def strength_for(estimate: Estimate, model_card: dict[str, Any]) -> int:
     """The page's auto strength for this estimate and model (its calibration and range)."""
-    top = model_card.get("sigma_range", [0, 75])[1]
-    return calibrated(estimate, model_card.get("auto_strength"), top)
+    return calibrated(estimate, model_card.get("auto_strength"), strength_top(model_card))
 
 
 def estimate_with_level(rgb: np.ndarray, level_model: Any = None) -> Estimate:  # noqa: ANN401

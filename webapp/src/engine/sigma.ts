@@ -153,8 +153,8 @@ export function autoStrength(estimate: SigmaEstimate, card: Pick<ModelCard, 'aut
 
 /** The top of the strength control for this model: its card's range, the strengths it
  * was trained to be told (`photo`'s ends at 50: told more, a camera-noise model's result
- * stopped following the slider on nearly clean photos, docs/training.md "Stage 12"); 75
- * for a card without one. */
+ * stopped following the slider on nearly clean photos, docs/training.md "Stage 11,
+ * shipped"); 75 for a card without one. Mirrors training/strength.py `strength_top`. */
 export const strengthTop = (card?: Pick<ModelCard, 'sigma_range'> | null): number => card?.sigma_range?.[1] ?? 75;
 
 /** A strength asked for (the slider, an embedder's number), within the model's range. */
