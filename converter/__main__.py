@@ -69,6 +69,20 @@ def tile_list(text: str) -> list[int]:
     return tiles
 
 
+def gate(change_by_noise: dict[str, float], allowed: float, what: str, advice: str = "") -> float:
+    """The worst noise's PSNR change (dB) of a quantized copy, `what`; refused with a
+    ConversionError naming that noise when it loses more than `allowed`. One rule for the
+    web weights and the .tflite files alike."""
+    noise = min(change_by_noise, key=change_by_noise.__getitem__)
+    change = change_by_noise[noise]
+    if -change > allowed + 1e-9:
+        raise ConversionError(
+            f"{what} costs {-change:.3f} dB on {parity.NOISES[noise]} (allowed {allowed} dB): "
+            f"refused{advice}"
+        )
+    return change
+
+
 def write_litert(
     model,
     model_card: dict,
@@ -96,13 +110,12 @@ def write_litert(
                 noise: parity.compare(model, runner, multiple, halo, step, noise)
                 for noise in parity.noises_for(model_card)
             }
-            noise = min(by_noise, key=lambda n: by_noise[n][0])
-            change, parity_db = by_noise[noise][0], min(db for _, db in by_noise.values())
-            if -change > allowed + 1e-9:
-                raise ConversionError(
-                    f"int8 .tflite for {tile}-px tiles costs {-change:.3f} dB on "
-                    f"{parity.NOISES[noise]} (allowed {allowed} dB): refused"
-                )
+            change = gate(
+                {n: c for n, (c, _) in by_noise.items()},
+                allowed,
+                f"int8 .tflite for {tile}-px tiles",
+            )
+            parity_db = min(db for _, db in by_noise.values())
             name = litert.file_name(side)
             (out / name).write_bytes(content)
             entries.append(
@@ -141,14 +154,13 @@ def convert(args: argparse.Namespace) -> Path:
         parity.noises_for(model_card),
     )
     base = changes["white"][0]
-    noise = min(changes, key=lambda n: changes[n][1])
-    change = changes[noise][1]
     allowed = parity.MAX_LOSS_DB[args.quantize] if args.max_loss is None else args.max_loss
-    if -change > allowed + 1e-9:
-        raise ConversionError(
-            f"{args.quantize} costs {-change:.3f} dB on {parity.NOISES[noise]} (allowed "
-            f"{allowed} dB): refused; use float16 or float32"
-        )
+    gate(
+        {n: c for n, (_, c) in changes.items()},
+        allowed,
+        args.quantize,
+        "; use float16 or float32",
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / name
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=args.out))

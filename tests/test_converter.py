@@ -322,3 +322,13 @@ def test_litert_tiles_must_be_pixels(tmp_path: Path) -> None:
     result = run_converter(str(FAST), "--out", str(tmp_path), "--litert-tiles", "big")
     assert result.returncode == 2
     assert "--litert-tiles" in result.stderr
+
+
+def test_the_gate_names_the_noise_that_loses_most() -> None:
+    from converter.__main__ import gate
+    from converter.checks import ConversionError
+
+    assert gate({"white": -0.01, "camera": -0.15}, 0.2, "uint8") == -0.15
+    assert gate({"white": -0.2}, 0.2, "uint8") == -0.2  # exactly the allowance passes
+    with pytest.raises(ConversionError, match=r"costs 0\.150 dB on camera noise.*refused; x"):
+        gate({"white": -0.01, "camera": -0.15}, 0.1, "int8", "; x")
