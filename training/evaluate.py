@@ -509,7 +509,7 @@ def evaluate_real(args: argparse.Namespace) -> int:
     command = " ".join(
         [
             "python -m training.evaluate",
-            *record.folders.values(),
+            *(str(folder) for folder in args.models),  # this run's: its flags are theirs
             "--real",
             *args.real,
             *(["--calibrate"] if args.calibrate else []),
