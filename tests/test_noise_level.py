@@ -8,6 +8,7 @@ import dataclasses
 import json
 import math
 import shutil
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -18,7 +19,7 @@ from PIL import Image
 from converter import WEB_MODELS
 from converter.__main__ import main as convert_main
 from tests.test_page import synthetic_photo
-from training import camera_noise, card, noise_level, strength, train_level
+from training import camera_noise, card, data, noise_level, strength, train_level
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models/noise-level"
@@ -117,41 +118,85 @@ def write_photos(folder: Path, count: int, size: tuple[int, int] = (160, 128)) -
     return folder
 
 
-def test_training_writes_a_model_and_a_card(tmp_path: Path) -> None:
+def test_training_writes_a_model_and_a_card_and_fine_tunes_it_anchored(tmp_path: Path) -> None:
     out = tmp_path / "level"
-    code = train_level.main(
-        [
-            "--data",
-            str(write_photos(tmp_path / "train", 3)),
-            "--val",
-            str(write_photos(tmp_path / "val", 2)),
-            "--val-count",
-            "2",
-            "--out",
-            str(out),
-            "--workdir",
-            str(tmp_path / "run"),
-            "--epochs",
-            "2",
-            "--steps-per-epoch",
-            "3",
-            "--batch-size",
-            "4",
-        ]
-    )
+    common = [
+        "--data",
+        str(write_photos(tmp_path / "train", 3)),
+        "--val",
+        str(write_photos(tmp_path / "val", 2)),
+        "--val-count",
+        "2",
+        "--out",
+        str(out),
+        "--steps-per-epoch",
+        "3",
+        "--batch-size",
+        "4",
+    ]
+    code = train_level.main([*common, "--workdir", str(tmp_path / "run"), "--epochs", "2"])
     assert code == 0
     saved = card.read_card(out)
     assert saved["kind"] == noise_level.KIND
     assert saved["parameters"] == keras.saving.load_model(out / card.KERAS_NAME).count_params()
-    assert set(saved["validation"]) == {"what", "learned", "hand_estimate"}
+    assert set(saved["validation"]) == {"what", "learned", "hand_estimate", "heavy"}
     assert 0 <= saved["validation"]["learned"]["share_off_by_1.5x"] <= 1
     assert (tmp_path / "run/history.csv").read_text().count("\n") == 3  # header + 2 epochs
+    assert not saved["training"]["anchored"] and "before" not in saved["training"]
+
+    anchored = ["--resume", "--anchor", "--heavy-share", "0.5", "--epochs", "1"]
+    assert train_level.main([*common, "--workdir", str(tmp_path / "run2"), *anchored]) == 0
+    tuned = card.read_card(out)
+    assert tuned["training"]["anchored"] and tuned["training"]["heavy_share"] == 0.5
+    assert tuned["training"]["before"]["command"] == saved["training"]["command"]
+    assert 0 <= tuned["validation"]["against_the_anchor"]["share_off_by_1.5x"] <= 1
+
+
+def test_anchored_batches_keep_the_anchors_reading_and_teach_heavy_crops_their_truth() -> None:
+    """The mix's crops are labelled with the anchor's own answer, the heavy crops (last in
+    the batch) with log(1 + their true RMS), which the anchor reads low."""
+    images = [synthetic_photo((128, 128), seed=i) for i in range(2)]
+
+    def pairs(batch: int, heavy_share: float) -> data.NoisyPairSequence:
+        make_pair = partial(camera_noise.realistic_pair, heavy_share=heavy_share)
+        return data.NoisyPairSequence(images, noise_level.CROP, batch, 1, 3, make_pair)
+
+    anchor = keras.saving.load_model(SHIPPED / card.KERAS_NAME)
+    heavy = pairs(2, 1.0)
+    # Each sequence's batch draws two numbers from numpy's global state (noise, patches):
+    # the mix's first, then the heavy one's, which is rebuilt below from the same state.
+    np.random.seed(5)
+    crops, labels = train_level.LevelSequence(pairs(3, 0.0), heavy, anchor)[0]
+    assert crops.shape == (5, noise_level.CROP, noise_level.CROP, 3) and labels.shape == (5, 1)
+    np.testing.assert_allclose(labels[:3], np.asarray(anchor(crops[:3])), rtol=1e-5)
+    np.random.seed(5)
+    np.random.randint(2**31, size=2)
+    heavy_inputs, _ = heavy[0]
+    np.testing.assert_allclose(crops[3:], heavy_inputs[..., :3])
+    truth = np.log1p(heavy_inputs[:, 0, 0, 3:4] * 255)
+    np.testing.assert_allclose(labels[3:], truth, rtol=1e-5)
+    assert np.all(np.expm1(truth) > 10)  # heavy noise: far above the mix's typical RMS
 
 
 def test_training_without_photos_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(SystemExit, match="error: no usable image"):
         train_level.main(["--data", str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--anchor"], "--anchor keeps what the starting level reads: it needs --resume"),
+        (["--anchor", "--resume"], "it needs --resume and a level in"),
+        (["--heavy-share", "1"], "--heavy-share must be in \\[0, 1\\), not 1.0"),
+    ],
+)
+def test_bad_fine_tuning_flags_are_clear_errors(
+    tmp_path: Path, flags: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit, match=message):
+        train_level.main(["--out", str(tmp_path / "none"), *flags])
 
 
 def test_the_converter_writes_the_estimator_outside_the_models_index(tmp_path: Path) -> None:

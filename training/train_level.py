@@ -8,6 +8,15 @@ share of simpler noises, 20 % gray); the label is that pair's true RMS, which is
 photo model is told in training. Validation: seeded camera-mix crops of CBSD68 (never
 the real pairs), scored as the error of the whole-crop level against the true RMS,
 beside the hand-made estimate (training/strength.py) on the same crops.
+
+`--heavy-share F --anchor` (with `--resume`) fine-tunes a level to read heavy phone noise
+(camera_noise.sample_heavy_camera, beyond the photo model's training range) without moving
+what it reads elsewhere: a share F of each batch is heavy crops labelled with their true
+RMS, and every other crop is labelled with the starting level's own reading. Why the
+anchor: every model's auto strength is fitted on the real pairs to what the shipped level
+reads there, and a level re-taught the truth on the whole mix read those pairs 13-15 %
+lower (session 17; docs/real-noise.md, "Beyond the training range"). Validation then
+scores both halves: the heavy crops against their truth, the others against the anchor.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import platform
 import sys
 import time
 import zlib
+from functools import partial
 from pathlib import Path
 
 import keras
@@ -30,29 +40,54 @@ from training.strength import estimate_noise
 log = logging.getLogger(__name__)
 
 
-class LevelSequence(keras.utils.PyDataset):
-    """Batches of (noisy crops, log(1 + true RMS)) from the photo model's noise mix."""
+def _crops_and_truth(pairs: data.NoisyPairSequence, index: int) -> tuple[np.ndarray, np.ndarray]:
+    inputs, _ = pairs[index]
+    return inputs[..., :3], np.log1p(inputs[:, 0, 0, 3:4] * np.float32(255))
 
-    def __init__(self, pairs: data.NoisyPairSequence, **kwargs: object) -> None:
+
+class LevelSequence(keras.utils.PyDataset):
+    """Batches of (noisy crops, log(1 + RMS)) from the photo model's noise mix: the true
+    RMS, or the `anchor` level's reading when one is given; then the `heavy` crops, if
+    any, with their true RMS."""
+
+    def __init__(
+        self,
+        pairs: data.NoisyPairSequence,
+        heavy: data.NoisyPairSequence | None = None,
+        anchor: keras.Model | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
-        self.pairs = pairs
+        self.pairs, self.heavy, self.anchor = pairs, heavy, anchor
 
     def __len__(self) -> int:
         return len(self.pairs)
 
     def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
-        inputs, _ = self.pairs[index]
-        return inputs[..., :3], np.log1p(inputs[:, 0, 0, 3:4] * np.float32(255))
+        crops, labels = _crops_and_truth(self.pairs, index)
+        if self.anchor is not None:
+            labels = np.asarray(self.anchor(crops, training=False), np.float32)
+        if self.heavy is None:
+            return crops, labels
+        heavy_crops, heavy_labels = _crops_and_truth(self.heavy, index)
+        return np.concatenate([crops, heavy_crops]), np.concatenate([labels, heavy_labels])
 
 
-def validation_pairs(folder: Path, count: int, size: int) -> list[tuple[np.ndarray, float]]:
-    """(uint8 noisy crop, true RMS) for `count` centre crops, seeded per image and kind."""
+def validation_pairs(
+    folder: Path, count: int, size: int, heavy: bool = False
+) -> list[tuple[np.ndarray, float]]:
+    """(uint8 noisy crop, true RMS) for `count` centre crops, seeded per image and kind;
+    `heavy`: through the heavy camera (the seeds differ from the mix's)."""
     out = []
     for name, crop in data.validation_crops(folder, count, size, 2):
         for kind in ("rgb", "gray"):
-            rng = np.random.default_rng(zlib.crc32(f"level|{name}|{kind}".encode()))
+            salt = "heavy|" if heavy else ""
+            rng = np.random.default_rng(zlib.crc32(f"level|{salt}{name}|{kind}".encode()))
             noisy, _, rms = camera_noise.realistic_pair(
-                crop.astype(np.float32) / 255, rng, gray=kind == "gray"
+                crop.astype(np.float32) / 255,
+                rng,
+                gray=kind == "gray",
+                heavy_share=1.0 if heavy else 0.0,
             )
             out.append((to_uint8(noisy), rms))
     return out
@@ -67,20 +102,29 @@ def level_errors(levels: list[float], truths: list[float]) -> dict[str, float]:
     }
 
 
-class ValidationLevel(keras.callbacks.Callback):
-    """Adds `val_level_error` (mean |log ratio| of whole-crop levels) to each epoch's logs."""
+# (uint8 noisy crops, the level each should read)
+ValidationSet = tuple[list[np.ndarray], list[float]]
 
-    def __init__(self, model: keras.Model, pairs: list[tuple[np.ndarray, float]]) -> None:
+
+class ValidationLevel(keras.callbacks.Callback):
+    """Adds `val_level_error` to each epoch's logs: the mean |log ratio| of whole-crop
+    levels against each set's references (the true RMS, or the anchor's levels), summed
+    over the sets."""
+
+    def __init__(self, model: keras.Model, sets: dict[str, ValidationSet]) -> None:
         super().__init__()
         self.level_model = model
-        self.pairs = pairs
+        self.sets = sets
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        levels = [noise_level.photo_level(self.level_model, noisy) for noisy, _ in self.pairs]
-        errors = level_errors(levels, [rms for _, rms in self.pairs])
+        total = 0.0
+        for name, (crops, references) in self.sets.items():
+            levels = [noise_level.photo_level(self.level_model, crop) for crop in crops]
+            errors = level_errors(levels, references)
+            total += errors["mean_abs_log_ratio"]
+            print(f" - val level, {name}: {errors}", flush=True)
         if logs is not None:
-            logs["val_level_error"] = errors["mean_abs_log_ratio"]
-        print(f" - val level: {errors}", flush=True)
+            logs["val_level_error"] = round(total, 4)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -98,6 +142,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--gray-fraction", type=float, default=0.2)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="start from --out's weights")
+    p.add_argument(
+        "--heavy-share",
+        type=float,
+        default=0.0,
+        help="share of each batch from camera_noise.sample_heavy_camera, told its true RMS",
+    )
+    p.add_argument(
+        "--anchor",
+        action="store_true",
+        help="label the other crops with the starting level's reading (needs --resume)",
+    )
     return p.parse_args(argv)
 
 
@@ -116,19 +171,41 @@ class TimeLimit(keras.callbacks.Callback):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    keras_file = args.out / card.KERAS_NAME
+    if args.anchor and not (args.resume and keras_file.is_file()):
+        raise SystemExit(
+            f"error: --anchor keeps what the starting level reads: it needs --resume and "
+            f"a level in {keras_file}"
+        )
+    if not 0.0 <= args.heavy_share < 1.0:
+        raise SystemExit(f"error: --heavy-share must be in [0, 1), not {args.heavy_share}")
     keras.utils.set_random_seed(args.seed)
+    size = 2 * noise_level.CROP
     try:
         images = data.load_images(args.data, min_size=noise_level.CROP)
-        val = validation_pairs(args.val, args.val_count, 2 * noise_level.CROP)
+        val = validation_pairs(args.val, args.val_count, size)
+        heavy_val = validation_pairs(args.val, args.val_count, size, heavy=True)
     except data.NoImagesError as error:
         raise SystemExit(f"error: {error}") from None
     log.info("%d training images, %d validation crops", len(images), len(val))
 
     model = noise_level.build(args.seed)
-    keras_file = args.out / card.KERAS_NAME
+    anchor = None
     if args.resume and keras_file.is_file():
-        model.set_weights(keras.saving.load_model(keras_file).get_weights())
-        log.info("resumed from %s", keras_file)
+        start_level = keras.saving.load_model(keras_file)
+        model.set_weights(start_level.get_weights())
+        anchor = start_level if args.anchor else None
+        log.info("resumed from %s%s", keras_file, " (the anchor)" if anchor else "")
+    crops = [noisy for noisy, _ in val]
+    val_sets = {"mix against the true RMS": (crops, [rms for _, rms in val])}
+    if anchor is not None:
+        anchored = [noise_level.photo_level(anchor, crop) for crop in crops]
+        val_sets = {"mix against the anchor": (crops, anchored)}
+    if args.heavy_share > 0:
+        val_sets["heavy against the true RMS"] = (
+            [noisy for noisy, _ in heavy_val],
+            [rms for _, rms in heavy_val],
+        )
     steps = args.epochs * args.steps_per_epoch
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -136,23 +213,30 @@ def main(argv: list[str] | None = None) -> int:
         ),
         loss=keras.losses.Huber(delta=0.5),
     )
-    pairs = data.NoisyPairSequence(
-        images,
-        noise_level.CROP,
-        args.batch_size,
-        args.steps_per_epoch,
-        args.seed,
-        camera_noise.realistic_pair,
-        gray_fraction=args.gray_fraction,
-    )
+    heavy_batch = round(args.batch_size * args.heavy_share)
+
+    def sequence(batch: int, seed: int, heavy_share: float) -> data.NoisyPairSequence:
+        make_pair = partial(camera_noise.realistic_pair, heavy_share=heavy_share)
+        return data.NoisyPairSequence(
+            images,
+            noise_level.CROP,
+            batch,
+            args.steps_per_epoch,
+            seed,
+            make_pair,
+            gray_fraction=args.gray_fraction,
+        )
+
+    pairs = sequence(args.batch_size - heavy_batch, args.seed, 0.0)
+    heavy = sequence(heavy_batch, args.seed + 1, 1.0) if heavy_batch else None
     args.workdir.mkdir(parents=True, exist_ok=True)
     best = args.workdir / "best.weights.h5"
     start = time.perf_counter()
     model.fit(
-        LevelSequence(pairs, workers=1),
+        LevelSequence(pairs, heavy, anchor, workers=1),
         epochs=args.epochs,
         callbacks=[
-            ValidationLevel(model, val),
+            ValidationLevel(model, val_sets),
             keras.callbacks.ModelCheckpoint(
                 best,
                 monitor="val_level_error",
@@ -173,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     truths = [rms for _, rms in val]
     learned = [noise_level.photo_level(model, noisy) for noisy, _ in val]
     hand = [estimate_noise(noisy).auto for noisy, _ in val]
+    heavy_truths = [rms for _, rms in heavy_val]
+    heavy_learned = [noise_level.photo_level(model, noisy) for noisy, _ in heavy_val]
     model_card = {
         "name": args.out.name,
         "kind": noise_level.KIND,
@@ -194,6 +280,8 @@ def main(argv: list[str] | None = None) -> int:
             "crop": noise_level.CROP,
             "batch_size": args.batch_size,
             "loss": "Huber(0.5) on log(1 + RMS)",
+            "heavy_share": args.heavy_share,
+            "anchored": anchor is not None,
             "resumed": bool(args.resume),
             "wall_seconds_last_run": round(wall),
             "machine": platform.machine(),
@@ -205,8 +293,19 @@ def main(argv: list[str] | None = None) -> int:
             f"({2 * noise_level.CROP} px, colour and gray), level against the true RMS",
             "learned": level_errors(learned, truths),
             "hand_estimate": level_errors(hand, truths),
+            "heavy": {
+                "what": "the same crops through the heavy camera (sample_heavy_camera)",
+                "learned": level_errors(heavy_learned, heavy_truths),
+            },
         },
     }
+    if anchor is not None:
+        model_card["validation"]["against_the_anchor"] = level_errors(
+            learned, val_sets["mix against the anchor"][1]
+        )
+    if args.resume and (args.out / card.CARD_NAME).is_file():
+        # The run this one started from, so that the card keeps the whole history.
+        model_card["training"]["before"] = card.read_card(args.out).get("training")
     card.write_card(args.out, model_card)
     log.info("saved %s: %s", keras_file, model_card["validation"])
     return 0
