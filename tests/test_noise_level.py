@@ -20,6 +20,7 @@ from converter import WEB_MODELS
 from converter.__main__ import main as convert_main
 from tests.test_page import synthetic_photo
 from training import camera_noise, card, data, noise_level, strength, train_level
+from training.metrics import to_uint8
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "models/noise-level"
@@ -118,7 +119,7 @@ def write_photos(folder: Path, count: int, size: tuple[int, int] = (160, 128)) -
     return folder
 
 
-def test_training_writes_a_model_and_a_card_and_fine_tunes_it_anchored(tmp_path: Path) -> None:
+def test_training_writes_a_model_and_a_card_and_blends_it(tmp_path: Path) -> None:
     out = tmp_path / "level"
     common = [
         "--data",
@@ -142,40 +143,57 @@ def test_training_writes_a_model_and_a_card_and_fine_tunes_it_anchored(tmp_path:
     assert set(saved["validation"]) == {"what", "learned", "hand_estimate", "heavy"}
     assert 0 <= saved["validation"]["learned"]["share_off_by_1.5x"] <= 1
     assert (tmp_path / "run/history.csv").read_text().count("\n") == 3  # header + 2 epochs
-    assert not saved["training"]["anchored"] and "before" not in saved["training"]
+    assert saved["training"]["blend_above"] is None and "before" not in saved["training"]
 
-    anchored = ["--resume", "--anchor", "--heavy-share", "0.5", "--epochs", "1"]
-    assert train_level.main([*common, "--workdir", str(tmp_path / "run2"), *anchored]) == 0
+    blended = ["--resume", "--blend-above", "10", "--heavy-share", "0.5", "--epochs", "1"]
+    assert train_level.main([*common, "--workdir", str(tmp_path / "run2"), *blended]) == 0
     tuned = card.read_card(out)
-    assert tuned["training"]["anchored"] and tuned["training"]["heavy_share"] == 0.5
+    assert tuned["training"]["blend_above"] == 10 and tuned["training"]["heavy_share"] == 0.5
     assert tuned["training"]["before"]["command"] == saved["training"]["command"]
-    assert 0 <= tuned["validation"]["against_the_anchor"]["share_off_by_1.5x"] <= 1
+    level = keras.saving.load_model(out / card.KERAS_NAME)
+    assert tuned["parameters"] == level.count_params() == 2 * saved["parameters"] + 2
+    with pytest.raises(SystemExit, match="already blended"):
+        train_level.main([*common, "--workdir", str(tmp_path / "run3"), *blended])
 
 
-def test_anchored_batches_keep_the_anchors_reading_and_teach_heavy_crops_their_truth() -> None:
-    """The mix's crops are labelled with the anchor's own answer, the heavy crops (last in
-    the batch) with log(1 + their true RMS), which the anchor reads low."""
+def test_heavy_crops_come_last_in_each_batch_with_their_true_rms() -> None:
     images = [synthetic_photo((128, 128), seed=i) for i in range(2)]
 
     def pairs(batch: int, heavy_share: float) -> data.NoisyPairSequence:
         make_pair = partial(camera_noise.realistic_pair, heavy_share=heavy_share)
         return data.NoisyPairSequence(images, noise_level.CROP, batch, 1, 3, make_pair)
 
-    anchor = keras.saving.load_model(SHIPPED / card.KERAS_NAME)
-    heavy = pairs(2, 1.0)
+    mix, heavy = pairs(3, 0.0), pairs(2, 1.0)
     # Each sequence's batch draws two numbers from numpy's global state (noise, patches):
-    # the mix's first, then the heavy one's, which is rebuilt below from the same state.
+    # the mix's first, then the heavy one's; both are rebuilt below from the same state.
     np.random.seed(5)
-    crops, labels = train_level.LevelSequence(pairs(3, 0.0), heavy, anchor)[0]
+    crops, labels = train_level.LevelSequence(mix, heavy)[0]
     assert crops.shape == (5, noise_level.CROP, noise_level.CROP, 3) and labels.shape == (5, 1)
-    np.testing.assert_allclose(labels[:3], np.asarray(anchor(crops[:3])), rtol=1e-5)
     np.random.seed(5)
-    np.random.randint(2**31, size=2)
-    heavy_inputs, _ = heavy[0]
-    np.testing.assert_allclose(crops[3:], heavy_inputs[..., :3])
-    truth = np.log1p(heavy_inputs[:, 0, 0, 3:4] * 255)
-    np.testing.assert_allclose(labels[3:], truth, rtol=1e-5)
-    assert np.all(np.expm1(truth) > 10)  # heavy noise: far above the mix's typical RMS
+    for part, sequence in ((slice(0, 3), mix), (slice(3, 5), heavy)):
+        inputs, _ = sequence[0]
+        np.testing.assert_allclose(crops[part], inputs[..., :3])
+        np.testing.assert_allclose(labels[part], np.log1p(inputs[:, 0, 0, 3:4] * 255), rtol=1e-5)
+    assert np.all(np.expm1(labels[3:]) > 10)  # heavy noise: far above the mix's typical RMS
+
+
+def test_a_blended_level_reads_as_its_start_below_the_blend_and_as_its_copy_above(
+    shipped: keras.Model,
+) -> None:
+    blended = noise_level.build_blended(shipped, 10.0)
+    copy_out = blended.get_layer("heavy_log1p_rms")
+    kernel, bias = copy_out.get_weights()
+    copy_out.set_weights([kernel, bias + 1.0])  # the copy now reads e times (1 + RMS)
+    clean = synthetic_photo((192, 192), seed=1, luma_texture=True).astype(np.float32) / 255
+    rng = np.random.default_rng(0)
+    light = np.clip(clean + rng.normal(0, 2 / 255, clean.shape), 0, 1)
+    heavy = np.clip(clean + rng.normal(0, 40 / 255, clean.shape), 0, 1)
+    for noisy, share in ((light, 0.0), (heavy, 1.0)):
+        crops = noise_level.crops(to_uint8(noisy))
+        start, out = np.asarray(shipped(crops)), np.asarray(blended(crops))
+        np.testing.assert_allclose(out - start, share, atol=0.05)
+    with pytest.raises(ValueError, match="already blended"):
+        noise_level.build_blended(blended, 10.0)
 
 
 def test_training_without_photos_is_a_clear_error(tmp_path: Path) -> None:
@@ -187,8 +205,8 @@ def test_training_without_photos_is_a_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--anchor"], "--anchor keeps what the starting level reads: it needs --resume"),
-        (["--anchor", "--resume"], "it needs --resume and a level in"),
+        (["--blend-above", "10"], "keeps the starting level where it reads low: it needs --resume"),
+        (["--blend-above", "10", "--resume"], "it needs --resume and a level in"),
         (["--heavy-share", "1"], "--heavy-share must be in \\[0, 1\\), not 1.0"),
     ],
 )
