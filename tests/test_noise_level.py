@@ -8,7 +8,6 @@ import dataclasses
 import json
 import math
 import shutil
-from functools import partial
 from pathlib import Path
 
 import keras
@@ -19,7 +18,7 @@ from PIL import Image
 from converter import WEB_MODELS
 from converter.__main__ import main as convert_main
 from tests.test_page import synthetic_photo
-from training import camera_noise, card, data, noise_level, strength, train_level
+from training import camera_noise, card, noise_level, strength, train_level
 from training.metrics import to_uint8
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,12 +157,8 @@ def test_training_writes_a_model_and_a_card_and_blends_it(tmp_path: Path) -> Non
 
 def test_heavy_crops_come_last_in_each_batch_with_their_true_rms() -> None:
     images = [synthetic_photo((128, 128), seed=i) for i in range(2)]
-
-    def pairs(batch: int, heavy_share: float) -> data.NoisyPairSequence:
-        make_pair = partial(camera_noise.realistic_pair, heavy_share=heavy_share)
-        return data.NoisyPairSequence(images, noise_level.CROP, batch, 1, 3, make_pair)
-
-    mix, heavy = pairs(3, 0.0), pairs(2, 1.0)
+    mix = train_level.level_pairs(images, 3, 1, 3, heavy_share=0.0, gray_fraction=0.0)
+    heavy = train_level.level_pairs(images, 2, 1, 3, heavy_share=1.0, gray_fraction=0.0)
     # Each sequence's batch draws two numbers from numpy's global state (noise, patches):
     # the mix's first, then the heavy one's; both are rebuilt below from the same state.
     np.random.seed(5)

@@ -69,12 +69,30 @@ class LevelSequence(keras.utils.PyDataset):
         return np.concatenate([crops, heavy_crops]), np.concatenate([labels, heavy_labels])
 
 
-def validation_pairs(
-    folder: Path, count: int, size: int, heavy: bool = False
-) -> list[tuple[np.ndarray, float]]:
-    """(uint8 noisy crop, true RMS) for `count` centre crops, seeded per image and kind;
-    `heavy`: through the heavy camera (the seeds differ from the mix's)."""
-    out = []
+# (uint8 noisy crops, the true RMS of each)
+ValidationSet = tuple[list[np.ndarray], list[float]]
+
+
+def level_pairs(
+    images: list[np.ndarray],
+    batch: int,
+    steps: int,
+    seed: int,
+    heavy_share: float,
+    gray_fraction: float,
+) -> data.NoisyPairSequence:
+    """Noisy crops of CROP px and their true RMS, a share `heavy_share` from the heavy
+    camera (camera_noise.realistic_pair)."""
+    make_pair = partial(camera_noise.realistic_pair, heavy_share=heavy_share)
+    return data.NoisyPairSequence(
+        images, noise_level.CROP, batch, steps, seed, make_pair, gray_fraction=gray_fraction
+    )
+
+
+def validation_pairs(folder: Path, count: int, size: int, heavy: bool = False) -> ValidationSet:
+    """The noisy crops and their true RMS for `count` centre crops, seeded per image and
+    kind; `heavy`: through the heavy camera (the seeds differ from the mix's)."""
+    crops, truths = [], []
     for name, crop in data.validation_crops(folder, count, size, 2):
         for kind in ("rgb", "gray"):
             salt = "heavy|" if heavy else ""
@@ -85,8 +103,9 @@ def validation_pairs(
                 gray=kind == "gray",
                 heavy_share=1.0 if heavy else 0.0,
             )
-            out.append((to_uint8(noisy), rms))
-    return out
+            crops.append(to_uint8(noisy))
+            truths.append(rms)
+    return crops, truths
 
 
 def level_errors(levels: list[float], truths: list[float]) -> dict[str, float]:
@@ -98,8 +117,9 @@ def level_errors(levels: list[float], truths: list[float]) -> dict[str, float]:
     }
 
 
-# (uint8 noisy crops, the level each should read)
-ValidationSet = tuple[list[np.ndarray], list[float]]
+def errors_on(model: keras.Model, crops: list[np.ndarray], truths: list[float]) -> dict[str, float]:
+    """level_errors of `model`'s whole-crop levels on these crops."""
+    return level_errors([noise_level.photo_level(model, crop) for crop in crops], truths)
 
 
 class ValidationLevel(keras.callbacks.Callback):
@@ -113,9 +133,8 @@ class ValidationLevel(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         total = 0.0
-        for name, (crops, references) in self.sets.items():
-            levels = [noise_level.photo_level(self.level_model, crop) for crop in crops]
-            errors = level_errors(levels, references)
+        for name, (crops, truths) in self.sets.items():
+            errors = errors_on(self.level_model, crops, truths)
             total += errors["mean_abs_log_ratio"]
             print(f" - val level, {name}: {errors}", flush=True)
         if logs is not None:
@@ -184,25 +203,21 @@ def main(argv: list[str] | None = None) -> int:
         heavy_val = validation_pairs(args.val, args.val_count, size, heavy=True)
     except data.NoImagesError as error:
         raise SystemExit(f"error: {error}") from None
-    log.info("%d training images, %d validation crops", len(images), len(val))
+    log.info("%d training images, %d validation crops", len(images), len(val[0]))
 
-    model = noise_level.build(args.seed)
     if args.resume and keras_file.is_file():
-        start_level = keras.saving.load_model(keras_file)
-        if args.blend_above is None:
-            model = start_level  # trained as it is, blended or not
-        else:
+        model = keras.saving.load_model(keras_file)  # trained as it is, blended or not
+        if args.blend_above is not None:
             try:
-                model = noise_level.build_blended(start_level, args.blend_above)
+                model = noise_level.build_blended(model, args.blend_above)
             except ValueError as error:
                 raise SystemExit(f"error: {keras_file}: {error}") from None
         log.info("resumed from %s", keras_file)
-    val_sets = {"mix against the true RMS": ([noisy for noisy, _ in val], [r for _, r in val])}
+    else:
+        model = noise_level.build(args.seed)
+    val_sets = {"mix against the true RMS": val}
     if args.heavy_share > 0:
-        val_sets["heavy against the true RMS"] = (
-            [noisy for noisy, _ in heavy_val],
-            [rms for _, rms in heavy_val],
-        )
+        val_sets["heavy against the true RMS"] = heavy_val
     steps = args.epochs * args.steps_per_epoch
     model.compile(
         optimizer=keras.optimizers.Adam(
@@ -211,21 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         loss=keras.losses.Huber(delta=0.5),
     )
     heavy_batch = round(args.batch_size * args.heavy_share)
-
-    def sequence(batch: int, seed: int, heavy_share: float) -> data.NoisyPairSequence:
-        make_pair = partial(camera_noise.realistic_pair, heavy_share=heavy_share)
-        return data.NoisyPairSequence(
-            images,
-            noise_level.CROP,
-            batch,
-            args.steps_per_epoch,
-            seed,
-            make_pair,
-            gray_fraction=args.gray_fraction,
-        )
-
-    pairs = sequence(args.batch_size - heavy_batch, args.seed, 0.0)
-    heavy = sequence(heavy_batch, args.seed + 1, 1.0) if heavy_batch else None
+    steps_per_epoch, gray = args.steps_per_epoch, args.gray_fraction
+    pairs = level_pairs(
+        images, args.batch_size - heavy_batch, steps_per_epoch, args.seed, 0.0, gray
+    )
+    heavy = (
+        level_pairs(images, heavy_batch, steps_per_epoch, args.seed + 1, 1.0, gray)
+        if heavy_batch
+        else None
+    )
     args.workdir.mkdir(parents=True, exist_ok=True)
     best = args.workdir / "best.weights.h5"
     start = time.perf_counter()
@@ -251,11 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     model.save(keras_file)
 
-    truths = [rms for _, rms in val]
-    learned = [noise_level.photo_level(model, noisy) for noisy, _ in val]
-    hand = [estimate_noise(noisy).auto for noisy, _ in val]
-    heavy_truths = [rms for _, rms in heavy_val]
-    heavy_learned = [noise_level.photo_level(model, noisy) for noisy, _ in heavy_val]
+    hand = [estimate_noise(noisy).auto for noisy in val[0]]
     model_card = {
         "name": args.out.name,
         "kind": noise_level.KIND,
@@ -286,13 +291,13 @@ def main(argv: list[str] | None = None) -> int:
             + " ".join(sys.argv[1:] if argv is None else argv),
         },
         "validation": {
-            "what": f"{len(val)} seeded camera-mix crops of {args.val.name} "
-            f"({2 * noise_level.CROP} px, colour and gray), level against the true RMS",
-            "learned": level_errors(learned, truths),
-            "hand_estimate": level_errors(hand, truths),
+            "what": f"{len(val[0])} seeded camera-mix crops of {args.val.name} "
+            f"({size} px, colour and gray), level against the true RMS",
+            "learned": errors_on(model, *val),
+            "hand_estimate": level_errors(hand, val[1]),
             "heavy": {
                 "what": "the same crops through the heavy camera (sample_heavy_camera)",
-                "learned": level_errors(heavy_learned, heavy_truths),
+                "learned": errors_on(model, *heavy_val),
             },
         },
     }
