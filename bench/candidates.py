@@ -11,9 +11,9 @@ LiteRT.js runs in Chromium and Firefox) at one input side, and timed in headless
 Chromium with 2 WASM threads through bench.runtimes' harness: median of `--reps` runs
 after a first one, in ms per megapixel of input. MAC counts alone mislead on XNNPack
 (depthwise kernels, memory-bound layers), which is what this measures. The shipped
-models carry their trained CBSD68 sigma = 25 PSNR; a new design's column stays empty
-until it is trained (`python -m training.train --arch half-res`; the other new designs
-would first become presets in training/models/unet.py).
+designs carry their trained CBSD68 sigma = 25 PSNR (from the shipped cards, by
+architecture); a new design's column stays empty until it is trained (the other new
+designs would first become presets in training/models/unet.py).
 """
 
 from __future__ import annotations
@@ -33,11 +33,15 @@ CACHE = ROOT / "runs/candidates"
 
 # name -> (configuration, the idea it tries)
 CANDIDATES: dict[str, tuple[UNetConfig, str]] = {
-    "default": (PRESETS["default"], "shipped: 4 levels, 2 residual blocks each"),
+    "default": (
+        PRESETS["default"],
+        "photo's network (default's until session 22): 4 levels, 2 residual blocks each",
+    ),
     "fast": (PRESETS["fast"], "shipped: narrower top level, 1 block each"),
     "half-res": (
         PRESETS["half-res"],
-        "FFDNet-like: nothing at full resolution but the head, the skip and the tail",
+        "default's since session 22; FFDNet-like: nothing at full resolution but the head, "
+        "the skip and the tail",
     ),
     "half-res-slim": (
         UNetConfig((16, 48, 96, 128), (0, 1, 2, 2)),
@@ -78,12 +82,25 @@ def export(name: str, side: int, cache: Path) -> Path:
     return file
 
 
-def trained_psnr(name: str) -> float | None:
-    """CBSD68 sigma = 25 from the shipped model's card, for the shipped designs."""
-    folder = ROOT / "models" / name
-    if not (folder / card.CARD_NAME).is_file():
-        return None
-    return card.read_card(folder).get("evaluation", {}).get("CBSD68", {}).get("25", {}).get("psnr")
+def trained_psnr(name: str, models_dir: Path = ROOT / "models") -> float | None:
+    """CBSD68 sigma = 25 of the design, trained on white noise, from the shipped cards.
+
+    A design is found by the `architecture` its card names (a folder's name is the web
+    model's, not the design's: `default` runs the `half-res` design since session 22), or
+    by the `replaces` record a card keeps of the design it took over from, so a retired
+    design keeps its trained point. Camera-noise models (`photo`) are left out: their
+    white-noise PSNR is not what the design reaches on white noise."""
+    for folder in sorted(models_dir.iterdir()):
+        if not (folder / card.CARD_NAME).is_file():
+            continue
+        model_card = card.read_card(folder)
+        if model_card.get("training", {}).get("noise", "gaussian") != "gaussian":
+            continue
+        for record in (model_card, model_card.get("replaces", {})):
+            if record.get("architecture") == name:
+                cbsd68 = record.get("evaluation", {}).get("CBSD68", {})
+                return cbsd68.get("25", {}).get("psnr")
+    return None
 
 
 def measure(names: list[str], side: int, reps: int, cache: Path, log) -> list[dict]:  # noqa: ANN001
@@ -148,10 +165,11 @@ def markdown(result: dict) -> str:
         f" ({result['seconds']} s): each design untrained, as the engine's int8 `.tflite`,"
         f" a {side}x{side} input (a {side - 64}-px tile with 32 px of context) in LiteRT.js with 2"
         f" WASM threads in headless Chromium, median of {result['reps']} runs taking turns."
-        " ms/MP is per input pixel. PSNR: CBSD68 σ = 25 of the trained, shipped model"
-        " (empty: not trained yet). Raw numbers: candidates.json.",
+        " ms/MP is per input pixel. PSNR: CBSD68 σ = 25 of the design trained on white"
+        " noise, from the shipped cards (a card's `replaces` record keeps a retired design's;"
+        " empty: not trained yet). Raw numbers: candidates.json.",
         "",
-        "![ms/MP against MAC/pixel, labelled](candidates.png)",
+        "![left: ms/MP against MAC/pixel, every design; right: PSNR against ms/MP, trained designs](candidates.png)",
         "",
         "| design | idea | parameters | MAC/pixel | .tflite | ms/MP | vs default | PSNR σ25 |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
@@ -173,17 +191,25 @@ def plot(result: dict, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, (ax, ax_psnr) = plt.subplots(1, 2, figsize=(12, 4.5))
     for r in result["rows"]:
         trained = r["cbsd68_sigma25"] is not None
         ax.scatter(r["macs_per_pixel"] / 1e3, r["ms_per_mp"], color="C0" if trained else "C1")
         label = r["name"] + (f" ({r['cbsd68_sigma25']:.2f} dB)" if trained else " (untrained)")
         ax.annotate(label, (r["macs_per_pixel"] / 1e3, r["ms_per_mp"]), fontsize=8,
                     xytext=(4, 4), textcoords="offset points")  # fmt: skip
+        if trained:
+            ax_psnr.scatter(r["ms_per_mp"], r["cbsd68_sigma25"], color="C0")
+            ax_psnr.annotate(r["name"], (r["ms_per_mp"], r["cbsd68_sigma25"]), fontsize=8,
+                             xytext=(4, 4), textcoords="offset points")  # fmt: skip
     ax.set_xlabel("multiply-adds per pixel (thousands)")
     ax.set_ylabel("ms per megapixel of input, LiteRT.js int8, 2 threads")
-    ax.set_title("Architecture candidates: browser CPU speed against MACs")
+    ax.set_title("Browser CPU speed against MACs (all designs)")
     ax.grid(alpha=0.3)
+    ax_psnr.set_xlabel("ms per megapixel of input, LiteRT.js int8, 2 threads (lower: faster)")
+    ax_psnr.set_ylabel("CBSD68 sigma = 25 PSNR (dB), trained on white noise")
+    ax_psnr.set_title("Quality against speed (trained designs)")
+    ax_psnr.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -125,6 +125,30 @@ def test_candidates_are_timed_in_litert_and_tabled(tmp_path: Path) -> None:
     assert (tmp_path / "candidates.png").stat().st_size > 10_000
 
 
+def test_candidates_find_a_design_by_architecture_not_folder(tmp_path: Path) -> None:
+    """A folder named `default` that runs the half-res design gives half-res its point; the
+    design it replaced keeps its own through `replaces`; a camera-noise card of the same
+    architecture is not a white-noise result; an unknown design has none."""
+    from bench.candidates import trained_psnr
+
+    def write(name: str, body: dict) -> None:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "card.json").write_text(json.dumps(body))
+
+    def scored(psnr: float) -> dict:
+        return {"CBSD68": {"25": {"psnr": psnr}}}
+
+    write("photo", {"architecture": "default", "training": {"noise": "photo"},
+                    "evaluation": scored(30.61)})  # fmt: skip
+    write("default", {"architecture": "half-res", "training": {"noise": "gaussian"},
+                      "evaluation": scored(31.24),
+                      "replaces": {"architecture": "default", "evaluation": scored(31.25)}})  # fmt: skip
+    (tmp_path / "notes").mkdir()  # a folder without a card is skipped
+    assert trained_psnr("half-res", tmp_path) == 31.24
+    assert trained_psnr("default", tmp_path) == 31.25
+    assert trained_psnr("separable", tmp_path) is None
+
+
 def test_candidates_refuse_a_side_off_the_grid(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bench.candidates", "--side", "100", "--out", str(tmp_path)],
