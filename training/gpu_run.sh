@@ -51,8 +51,11 @@ for name in $MODELS; do
     # fine-tune (3e-4 at 16 a batch moved it fastest on the CPU; 64 a batch here).
     half-res) train half-res --arch half-res --init-from models/default --batch-size 64 \
       --lr 5e-4 --gray-fraction 0.2 --workers 2 & ;;
-    photo-half-res) train photo-half-res --arch half-res --noise photo --init-from models/photo \
-      --batch-size 64 --lr 5e-4 --gray-fraction 0.2 "${PHOTO_MIX[@]}" --workers "${PROCESSES:-12}" \
+    # PHOTO_HALF_RES_FROM continues an earlier run (session 22's: runs/s22/m/phr2, carried)
+    # at a fine-tune's rate instead of starting again from photo's weights.
+    photo-half-res) train photo-half-res --arch half-res --noise photo \
+      --init-from "${PHOTO_HALF_RES_FROM:-models/photo}" --batch-size 64 \
+      --lr "$([ -n "${PHOTO_HALF_RES_FROM:-}" ] && echo 2.5e-4 || echo 5e-4)" --gray-fraction 0.2 "${PHOTO_MIX[@]}" --workers "${PROCESSES:-12}" \
       --processes "${PROCESSES:-12}" & ;;
     *) echo "unknown model $name" >&2 ;;
   esac
