@@ -181,9 +181,8 @@ def page_auto_strengths(noisy: np.ndarray, web_card: dict, level_model) -> set[i
     from converter.level import MAX_LEVEL_CHANGE
     from training.strength import estimate_with_level, strength_for
 
+    # strength_for itself ignores the level for a card without a level fit
     estimate = estimate_with_level(noisy, level_model)
-    if estimate.level is None or not (web_card.get("auto_strength") or {}).get("level"):
-        return {strength_for(estimate, web_card)}
     return {
         strength_for(replace(estimate, level=estimate.level * (1 + change)), web_card)
         for change in np.linspace(-MAX_LEVEL_CHANGE, MAX_LEVEL_CHANGE, 21)

@@ -25,8 +25,10 @@ COMMON=(--data "${PHOTOS[@]}" --val .devdata/val --val-count 8 --patch-size 128
   --init-layers all --mixed-precision bf16 --time-budget "$MINUTES" --steps-per-epoch 200
   --average-last 0.5)  # the mean of the second half's weights: what the CPU stages gained by
 # photo's recipe since CPU stage 11 (models/photo/card.json): soft content, heavy phone
-# crops, heavy pairs told less than their strength (the page's estimate under-reads them)
-PHOTO_MIX=(--soft-share 0.8 --heavy-share 0.25 --under-tell 0.5)
+# crops, heavy pairs told less than their strength (the page's estimate under-reads them);
+# its noise is made in PROCESSES processes (CPU-bound, docs/training.md "Stage 3")
+PHOTO_NOISE=(--noise photo --gray-fraction 0.2 --soft-share 0.8 --heavy-share 0.25
+  --under-tell 0.5 --workers "${PROCESSES:-12}" --processes "${PROCESSES:-12}")
 CAP=$(awk "BEGIN { print int($MINUTES * 60 + 150) }")  # + calibration and start-up
 
 train() {  # NAME, then training.train options
@@ -38,9 +40,8 @@ train() {  # NAME, then training.train options
 MODELS=${MODELS:-photo default fast}
 for name in $MODELS; do
   case $name in
-    photo) train photo --arch default --noise photo --init-from models/photo --batch-size 64 \
-      --lr 2e-4 --gray-fraction 0.2 "${PHOTO_MIX[@]}" --workers "${PROCESSES:-12}" \
-      --processes "${PROCESSES:-12}" & ;;
+    photo) train photo --arch default --init-from models/photo --batch-size 64 --lr 2e-4 \
+      "${PHOTO_NOISE[@]}" & ;;
     default) train default --arch default --init-from models/default --batch-size 64 \
       --lr "${DEFAULT_LR:-2e-4}" --gray-fraction 0.2 --workers "${DEFAULT_WORKERS:-3}" & ;;
     fast) train fast --arch fast --init-from models/fast --batch-size 64 --lr 2e-4 \
@@ -53,10 +54,9 @@ for name in $MODELS; do
       --lr 5e-4 --gray-fraction 0.2 --workers 2 & ;;
     # PHOTO_HALF_RES_FROM continues an earlier run (session 22's: runs/s22/m/phr2, carried)
     # at a fine-tune's rate instead of starting again from photo's weights.
-    photo-half-res) train photo-half-res --arch half-res --noise photo \
-      --init-from "${PHOTO_HALF_RES_FROM:-models/photo}" --batch-size 64 \
-      --lr "$([ -n "${PHOTO_HALF_RES_FROM:-}" ] && echo 2.5e-4 || echo 5e-4)" --gray-fraction 0.2 "${PHOTO_MIX[@]}" --workers "${PROCESSES:-12}" \
-      --processes "${PROCESSES:-12}" & ;;
+    photo-half-res) train photo-half-res --arch half-res --batch-size 64 \
+      --init-from "${PHOTO_HALF_RES_FROM:-models/photo}" \
+      --lr "$([ -n "${PHOTO_HALF_RES_FROM:-}" ] && echo 2.5e-4 || echo 5e-4)" "${PHOTO_NOISE[@]}" & ;;
     *) echo "unknown model $name" >&2 ;;
   esac
 done
