@@ -43,6 +43,10 @@ CANDIDATES: dict[str, tuple[UNetConfig, str]] = {
         "default's since session 22; FFDNet-like: nothing at full resolution but the head, "
         "the skip and the tail",
     ),
+    "half-res-edge": (
+        PRESETS["half-res-edge"],
+        "half-res with one full-resolution decoder block back, for hard edges and thin lines",
+    ),
     "half-res-slim": (
         UNetConfig((16, 48, 96, 128), (0, 1, 2, 2)),
         "half resolution with fast's MAC budget, depth kept lower down",
@@ -87,19 +91,21 @@ def trained_psnr(name: str, models_dir: Path = ROOT / "models") -> float | None:
 
     A design is found by the `architecture` its card names (a folder's name is the web
     model's, not the design's: `default` runs the `half-res` design since session 22), or
-    by the `replaces` record a card keeps of the design it took over from, so a retired
-    design keeps its trained point. Camera-noise models (`photo`) are left out: their
-    white-noise PSNR is not what the design reaches on white noise."""
+    by the `replaces` records a card keeps of the designs it took over from (each may keep
+    the one before it), so a retired design keeps its trained point. Camera-noise models
+    (`photo`) are left out: their white-noise PSNR is not what the design reaches on white
+    noise."""
     for folder in sorted(models_dir.iterdir()):
         if not (folder / card.CARD_NAME).is_file():
             continue
-        model_card = card.read_card(folder)
-        if model_card.get("training", {}).get("noise", "gaussian") != "gaussian":
+        record = card.read_card(folder)
+        if record.get("training", {}).get("noise", "gaussian") != "gaussian":
             continue
-        for record in (model_card, model_card.get("replaces", {})):
+        while record:
             if record.get("architecture") == name:
                 cbsd68 = record.get("evaluation", {}).get("CBSD68", {})
                 return cbsd68.get("25", {}).get("psnr")
+            record = record.get("replaces", {})
     return None
 
 

@@ -172,6 +172,41 @@ def test_init_from_a_model_with_nothing_to_lend_is_an_error(tmp_path: Path) -> N
         train.main(tiny_flags(folder, tmp_path, "vae", *flags))
 
 
+def test_a_block_the_source_lacks_starts_as_identity_and_trains_alone_when_frozen(
+    tmp_path: Path,
+) -> None:
+    """half-res-edge is half-res plus one full-resolution decoder block: fine-tuned from a
+    half-res model it starts at that model's output, and with --freeze-copied only the
+    new block moves (what a CPU can afford to train)."""
+    folder = tiny_folder(tmp_path)
+    train.main(tiny_flags(folder, tmp_path, "half", "--arch", "half-res"))
+    source = keras.saving.load_model(tmp_path / "half" / card.KERAS_NAME)
+    lend = ("--init-from", str(tmp_path / "half"), "--init-layers", "all")
+    started, _ = trainer_for("half-res-edge", *lend)
+    x = np.random.default_rng(3).random((1, 64, 64, 4)).astype(np.float32)
+    np.testing.assert_allclose(np.asarray(started(x)), np.asarray(source(x)), atol=1e-5)
+    extra = card.describe(started, "half-res-edge")["macs_per_pixel"]
+    assert extra - card.describe(source, "half-res")["macs_per_pixel"] == 2 * 9 * 32 * 32
+
+    flags = ("--arch", "half-res-edge", *lend, "--freeze-copied")
+    train.main(tiny_flags(folder, tmp_path, "edge", *flags))
+    tuned = keras.saving.load_model(tmp_path / "edge" / card.KERAS_NAME)
+    for layer in source.layers:
+        for kept, learned in zip(
+            layer.get_weights(), tuned.get_layer(layer.name).get_weights(), strict=True
+        ):
+            np.testing.assert_array_equal(kept, learned)
+    assert np.abs(tuned.get_layer("dec0_block0_conv2").get_weights()[0]).max() > 0
+    trained = card.read_card(tmp_path / "edge")["training"]["trained_layers"]
+    assert trained == ["dec0_block0_conv1", "dec0_block0_conv2"]
+
+
+def test_freeze_copied_without_a_source_is_an_error(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit):
+        train.parse_args(["--arch", "half-res-edge", "--freeze-copied"])
+    assert "--freeze-copied keeps the layers --init-from copies" in capsys.readouterr().err
+
+
 def test_windowed_inference_blends_without_seams() -> None:
     # A fixed-size "network" that returns its input: the overlap-add must give the
     # image back exactly, whatever the image size.

@@ -126,8 +126,8 @@ def test_candidates_are_timed_in_litert_and_tabled(tmp_path: Path) -> None:
 
 
 def test_candidates_find_a_design_by_architecture_not_folder(tmp_path: Path) -> None:
-    """A folder named `default` that runs the half-res design gives half-res its point; the
-    design it replaced keeps its own through `replaces`; a camera-noise card of the same
+    """A folder named `default` that runs another design gives that design its point; the
+    designs it replaced (one keeping the one before it) keep theirs through `replaces`; a camera-noise card of the same
     architecture is not a white-noise result; an unknown design has none."""
     from bench.candidates import trained_psnr
 
@@ -140,10 +140,13 @@ def test_candidates_find_a_design_by_architecture_not_folder(tmp_path: Path) -> 
 
     write("photo", {"architecture": "default", "training": {"noise": "photo"},
                     "evaluation": scored(30.61)})  # fmt: skip
-    write("default", {"architecture": "half-res", "training": {"noise": "gaussian"},
-                      "evaluation": scored(31.24),
-                      "replaces": {"architecture": "default", "evaluation": scored(31.25)}})  # fmt: skip
+    write("default", {"architecture": "half-res-edge", "training": {"noise": "gaussian"},
+                      "evaluation": scored(31.26),
+                      "replaces": {"architecture": "half-res", "evaluation": scored(31.24),
+                                   "replaces": {"architecture": "default",
+                                                "evaluation": scored(31.25)}}})  # fmt: skip
     (tmp_path / "notes").mkdir()  # a folder without a card is skipped
+    assert trained_psnr("half-res-edge", tmp_path) == 31.26
     assert trained_psnr("half-res", tmp_path) == 31.24
     assert trained_psnr("default", tmp_path) == 31.25
     assert trained_psnr("separable", tmp_path) is None

@@ -24,7 +24,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from training import camera_noise, card, data, models
+from training import camera_noise, card, data, models, strokes
 from training.inference import denoise_rgb
 from training.int8_aware import int8_aware
 from training.metrics import psnr_metric, psnr_uint8, to_uint8
@@ -167,6 +167,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--init-layers", choices=("encoder", "all"), default="encoder")
     p.add_argument(
+        "--synthetic-edges",
+        type=int,
+        default=0,
+        metavar="COUNT",
+        help="add COUNT crops of the training photos with thin coloured curves and flat "
+        "shapes drawn over them (training/strokes.py: hard edges the photos seldom hold)",
+    )
+    p.add_argument(
+        "--freeze-copied",
+        action="store_true",
+        help="with --init-from: the layers copied stay as they are and only the layers the "
+        "source lacks train (a block added to a trained design learns on a CPU without "
+        "moving what the source learned)",
+    )
+    p.add_argument(
         "--mixed-precision",
         choices=("off", "bf16", "fp16"),
         default="off",
@@ -264,6 +279,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             p.error(f"{flag} must be between 0 and 1, not {getattr(args, option):g}")
     if args.noise != "photo" and (args.heavy_share or args.under_tell or args.mix):
         p.error("--mix, --heavy-share and --under-tell shape camera noise: they need --noise photo")
+    if args.synthetic_edges < 0:
+        p.error(f"--synthetic-edges is a count of images, not {args.synthetic_edges}")
+    if args.freeze_copied and not args.init_from:
+        p.error("--freeze-copied keeps the layers --init-from copies: it needs --init-from")
     if not 0.0 <= args.ema < 1.0:
         p.error(f"--ema must be a momentum in [0, 1), not {args.ema:g}")
     if not 0.0 <= args.average_last <= 1.0:
@@ -423,6 +442,10 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
             encoder_only=args.init_layers == "encoder",
         )
         log.info("initialised %d layers from %s: %s", len(copied), args.init_from, copied)
+        if args.freeze_copied:
+            for name in copied:
+                denoiser.get_layer(name).trainable = False
+            log.info("--freeze-copied: training only %s", trainable_layer_names(denoiser))
     side = models.fixed_input_size(args.arch, args.options)
     # --int8-aware: trained through a copy that shares every layer and rounds as int8 does
     network = int8_aware(denoiser) if args.int8_aware else denoiser
@@ -476,7 +499,32 @@ def copy_layers(source: keras.Model, target: keras.Model, encoder_only: bool) ->
             f"error: --init-from: no {'encoder ' if encoder_only else ''}layer of "
             f"{source.name} matches {target.name} by name and shape"
         )
+    if not encoder_only:
+        added = start_new_blocks_as_identity(target, copied)
+        if added:
+            log.info("--init-from: residual blocks the source lacks start as identity: %s", added)
     return copied
+
+
+def start_new_blocks_as_identity(target: keras.Model, copied: list[str]) -> list[str]:
+    """Zero the last convolution of each residual block of `target` none of whose layers
+    were copied, so that block adds nothing: a fine-tune of a design with a block more
+    than its source starts at the source's output (and quality) instead of below it, as
+    a random block would put it (half-res from default began at 22 dB that way:
+    docs/training.md). The names of the blocks so started."""
+    added = []
+    for layer in target.layers:
+        block, _, part = layer.name.rpartition("_")
+        if part != "conv2" or layer.name in copied or f"{block}_conv1" in copied:
+            continue
+        layer.set_weights([np.zeros_like(w) for w in layer.get_weights()])
+        added.append(block)
+    return added
+
+
+def trainable_layer_names(model: keras.Model) -> list[str]:
+    """The layers of `model` with weights that training updates."""
+    return [layer.name for layer in model.layers if layer.trainable and layer.trainable_weights]
 
 
 def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa: ANN201
@@ -565,6 +613,7 @@ def main(
     # Data
     try:
         images = data.load_images(args.data, min_size=args.patch_size)
+        images += strokes.stroke_images(images, args.synthetic_edges, args.seed)
         val_crops = data.validation_crops(
             args.val, args.val_count, args.val_size, models.size_multiple(args.arch, args.options)
         )
@@ -703,6 +752,12 @@ def main(
             ),
             "init_from": str(args.init_from) if args.init_from else None,
             "init_layers": args.init_layers if args.init_from else None,
+            **(
+                {"synthetic_edges": f"{args.synthetic_edges} images (training/strokes.py)"}
+                if args.synthetic_edges
+                else {}
+            ),
+            **({"trained_layers": trainable_layer_names(denoiser)} if args.freeze_copied else {}),
             "loss": type(models.reconstruction_loss(args.arch)).__name__,
             **({"weights_ema_momentum": args.ema} if args.ema else {}),
             **averaged,

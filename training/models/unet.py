@@ -18,12 +18,19 @@ from keras import layers
 @dataclass(frozen=True)
 class UNetConfig:
     """Width per level (full resolution first), residual blocks per level (0: the level
-    only carries the skip, as in a half-resolution design) and the block's convolutions:
+    only carries the skip, as in a half-resolution design), the decoder's blocks per level
+    where they differ from the encoder's (None: the same) and the block's convolutions:
     'conv' (3x3) or 'separable' (depthwise 3x3 then pointwise 1x1)."""
 
     channels: tuple[int, ...]
     blocks: tuple[int, ...]
     block: str = "conv"
+    decoder_blocks: tuple[int, ...] | None = None
+
+    @property
+    def blocks_up(self) -> tuple[int, ...]:
+        """The decoder's residual blocks per level."""
+        return self.blocks if self.decoder_blocks is None else self.decoder_blocks
 
     @property
     def size_multiple(self) -> int:
@@ -42,6 +49,14 @@ PRESETS: dict[str, UNetConfig] = {
     # 32, not the 16 first timed: 3 k more multiply-adds per pixel), so --init-from
     # models/default or models/photo starts all of it, not only levels 1-3.
     "half-res": UNetConfig(channels=(32, 64, 96, 128), blocks=(0, 2, 2, 2)),
+    # half-res with one residual block back at full resolution, on the decoder side where
+    # the output is formed: half-res's full-resolution path (head, skip, tail) is linear,
+    # and it lost 3 dB near hard saturated edges and thin lines (bench.saturated).
+    # +18 k multiply-adds per pixel; its layers are half-res's plus `dec0_block0`, which a
+    # fine-tune from a half-res model starts as identity (training.train.copy_layers).
+    "half-res-edge": UNetConfig(
+        channels=(32, 64, 96, 128), blocks=(0, 2, 2, 2), decoder_blocks=(1, 2, 2, 2)
+    ),
 }
 
 
@@ -102,7 +117,7 @@ def build_unet(
         width = config.channels[level]
         x = layers.Conv2DTranspose(width, 2, strides=2, name=f"up{level}")(x)
         x = layers.Add(name=f"skip{level}")([x, skips[level]])
-        for i in range(config.blocks[level]):
+        for i in range(config.blocks_up[level]):
             x = _residual_block(x, width, f"dec{level}_block{i}", config.block)
 
     noise = layers.Conv2D(3, 3, padding="same", name="tail", dtype="float32")(x)
