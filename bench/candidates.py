@@ -40,12 +40,13 @@ CANDIDATES: dict[str, tuple[UNetConfig, str]] = {
     "fast": (PRESETS["fast"], "shipped: narrower top level, 1 block each"),
     "half-res": (
         PRESETS["half-res"],
-        "default's since session 22; FFDNet-like: nothing at full resolution but the head, "
+        "default's in session 22; FFDNet-like: nothing at full resolution but the head, "
         "the skip and the tail",
     ),
     "half-res-edge": (
         PRESETS["half-res-edge"],
-        "half-res with one full-resolution decoder block back, for hard edges and thin lines",
+        "default's since session 23: half-res with one full-resolution decoder block back, "
+        "for hard edges and thin lines",
     ),
     "half-res-slim": (
         UNetConfig((16, 48, 96, 128), (0, 1, 2, 2)),

@@ -33,8 +33,8 @@ from training.noise import with_sigma_map
 FLIP_AXES: tuple[tuple[int, ...], ...] = ((), (2,), (1,), (1, 2))
 MAX_PASSES = len(FLIP_AXES)
 # Multiply-adds the page spends on one photo when it picks the passes itself: 6 megapixels
-# of a 209 k MAC/px network (photo): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above (135 k
-# for default since session 22: 4 up to 2.3 MP, 2 up to 4.6 MP),
+# of a 209 k MAC/px network (photo): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above (154 k
+# for default since session 23: 4 up to 2.0 MP, 2 up to 4.1 MP),
 # so that no photo takes longer than a 12 MP one at one pass (measured: bench.passes;
 # engine: passes.ts).
 AUTO_PASSES_BUDGET = 6e6 * 208_864

@@ -29,7 +29,7 @@ export const MAX_PASSES = FLIPS.length;
 
 /** Multiply-adds the page spends on one photo when it picks the passes: 6 megapixels of a
  * 209 k MAC/px network (photo): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above (default,
- * 135 k since session 22: 4 up to 2.3 MP, 2 up to 4.6 MP).
+ * 154 k since session 23: 4 up to 2.0 MP, 2 up to 4.1 MP).
  * Measured (bench.passes, 2 cores): no photo then takes longer than a 12 MP one at one
  * pass (28.7 s); at 8 MP's worth a 2 MP photo took 30.4 s (small photos cost more per
  * pixel: tile context, and TF.js under 1 MP). */
