@@ -201,6 +201,14 @@ def test_a_block_the_source_lacks_starts_as_identity_and_trains_alone_when_froze
     assert trained == ["dec0_block0_conv1", "dec0_block0_conv2"]
 
 
+def test_freeze_copied_with_nothing_left_to_train_is_an_error(tmp_path: Path) -> None:
+    folder = tiny_folder(tmp_path)
+    train.main(tiny_flags(folder, tmp_path, "half", "--arch", "half-res"))
+    lend = ("--init-from", str(tmp_path / "half"), "--init-layers", "all", "--freeze-copied")
+    with pytest.raises(SystemExit, match="every layer of half-res comes from .* nothing would"):
+        trainer_for("half-res", *lend)
+
+
 def test_freeze_copied_without_a_source_is_an_error(capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit):
         train.parse_args(["--arch", "half-res-edge", "--freeze-copied"])

@@ -445,6 +445,12 @@ def make_trainer(args: argparse.Namespace, steps_total: int) -> tuple[keras.Mode
         if args.freeze_copied:
             for name in copied:
                 denoiser.get_layer(name).trainable = False
+            if not trainable_layer_names(denoiser):
+                raise SystemExit(
+                    f"error: --freeze-copied: every layer of {args.arch} comes from "
+                    f"{args.init_from}, so nothing would train; leave out --freeze-copied "
+                    "to fine-tune them all"
+                )
             log.info("--freeze-copied: training only %s", trainable_layer_names(denoiser))
     side = models.fixed_input_size(args.arch, args.options)
     # --int8-aware: trained through a copy that shares every layer and rounds as int8 does
