@@ -42,8 +42,11 @@ for name in $MODELS; do
   case $name in
     photo) train photo --arch default --init-from models/photo --batch-size 64 --lr 2e-4 \
       "${PHOTO_NOISE[@]}" & ;;
-    default) train default --arch default --init-from models/default --batch-size 64 \
-      --lr "${DEFAULT_LR:-2e-4}" --gray-fraction 0.2 --workers "${DEFAULT_WORKERS:-3}" & ;;
+    # default's design since session 23 (half-res-edge), every layer training now, with
+    # the synthetic edges its CPU stage trained only the full-resolution block on
+    default) train default --arch half-res-edge --init-from models/default --batch-size 64 \
+      --lr "${DEFAULT_LR:-2e-4}" --gray-fraction 0.2 --synthetic-edges 300 \
+      --workers "${DEFAULT_WORKERS:-3}" & ;;
     fast) train fast --arch fast --init-from models/fast --batch-size 64 --lr 2e-4 \
       --gray-fraction 0.2 --workers 2 & ;;
     # The half-resolution design (docs/candidates.md: 1.66x faster than default in
@@ -56,6 +59,11 @@ for name in $MODELS; do
     # at a fine-tune's rate instead of starting again from photo's weights.
     photo-half-res) train photo-half-res --arch half-res --batch-size 64 \
       --init-from "${PHOTO_HALF_RES_FROM:-models/photo}" \
+      --lr "$([ -n "${PHOTO_HALF_RES_FROM:-}" ] && echo 2.5e-4 || echo 5e-4)" "${PHOTO_NOISE[@]}" & ;;
+    # photo-half-res with default's full-resolution block (from photo, whose dec0_block0
+    # it keeps; or from PHOTO_HALF_RES_FROM, where that block starts as identity)
+    photo-half-res-edge) train photo-half-res-edge --arch half-res-edge --batch-size 64 \
+      --init-from "${PHOTO_HALF_RES_FROM:-models/photo}" --synthetic-edges 300 \
       --lr "$([ -n "${PHOTO_HALF_RES_FROM:-}" ] && echo 2.5e-4 || echo 5e-4)" "${PHOTO_NOISE[@]}" & ;;
     *) echo "unknown model $name" >&2 ;;
   esac
