@@ -515,9 +515,9 @@ def copy_layers(source: keras.Model, target: keras.Model, encoder_only: bool) ->
 def start_new_blocks_as_identity(target: keras.Model, copied: list[str]) -> list[str]:
     """Zero the last convolution of each residual block of `target` none of whose layers
     were copied, so that block adds nothing: a fine-tune of a design with a block more
-    than its source starts at the source's output (and quality) instead of below it, as
-    a random block would put it (half-res from default began at 22 dB that way:
-    docs/training.md). The names of the blocks so started."""
+    than its source starts at the source's output (and quality) instead of below it,
+    where a random block's output, added to every feature after it, would put it. The
+    names of the blocks so started."""
     added = []
     for layer in target.layers:
         block, _, part = layer.name.rpartition("_")
