@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from training import camera_noise as cn
 from training import data
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def quiet_camera(rng: np.random.Generator, **changes: object) -> cn.Camera:
@@ -267,6 +270,71 @@ def test_under_tell_tells_less_only_above_its_threshold() -> None:
         assert told == cn.strength(noisy, target)
         strong_white += told > cn.UNDER_TELL_FROM
     assert strong_white >= 15  # about half of white-noise draws are above the threshold
+
+
+def test_page_told_tells_strong_camera_pairs_what_the_page_reads() -> None:
+    """page_told=1 with the shipped `photo`'s reader: a camera pair above UNDER_TELL_FROM
+    is told exactly the page's auto strength for its noisy patch (training.strength with
+    the learned level), a weaker one and white noise the truth; with under_tell=0.5 the
+    two split the strong pairs."""
+    from tests.test_page import synthetic_photo
+    from training.page_told import PageStrength
+    from training.strength import auto_strength
+
+    reader = PageStrength(ROOT / "models/photo")
+    clean = (synthetic_photo((64, 64)) / 255.0 * 0.6).astype(np.float32)
+    strong = weak = differs = 0
+    for seed in range(16):
+        noisy, target, told = cn.realistic_pair(
+            clean,
+            np.random.default_rng(seed),
+            mix={"camera": 1.0},
+            heavy_share=0.5,
+            page_told=1.0,
+            page_strength=reader,
+        )
+        truth = cn.strength(noisy, target)
+        if truth > cn.UNDER_TELL_FROM:
+            strong += 1
+            pixels = np.round(noisy * 255).astype(np.uint8)
+            expected = auto_strength(pixels, reader.card, reader.level_model())
+            assert told == expected
+            differs += told != round(truth)
+        else:
+            weak += 1
+            assert told == truth
+    assert strong >= 4 and weak >= 4 and differs >= 2
+    for seed in range(10):  # white noise keeps the truth
+        noisy, target, told = cn.realistic_pair(
+            clean,
+            np.random.default_rng(seed),
+            mix={"gaussian": 1.0},
+            page_told=1.0,
+            page_strength=reader,
+        )
+        assert told == cn.strength(noisy, target)
+    kinds = {"page": 0, "under": 0}
+    for seed in range(40):
+        noisy, target, told = cn.realistic_pair(
+            clean,
+            np.random.default_rng(seed),
+            heavy_share=1.0,
+            under_tell=0.5,
+            page_told=0.5,
+            page_strength=lambda _: 1000.0,  # a reading no true strength is: tells them apart
+        )
+        kinds["page" if told == 1000.0 else "under"] += 1
+    assert kinds["page"] >= 10 and kinds["under"] >= 10
+
+
+def test_page_told_without_a_reader_or_over_one_share_is_refused() -> None:
+    clean = np.full((32, 32, 3), 0.5, np.float32)
+    with pytest.raises(ValueError, match="page_told needs page_strength"):
+        cn.realistic_pair(clean, np.random.default_rng(0), page_told=0.5)
+    with pytest.raises(ValueError, match="under_tell \\+ page_told is a share of pairs: 1.2 > 1"):
+        cn.realistic_pair(
+            clean, np.random.default_rng(0), under_tell=0.6, page_told=0.6, page_strength=float
+        )
 
 
 def test_gray_pairs_stay_gray() -> None:

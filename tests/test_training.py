@@ -16,6 +16,8 @@ from training.inference import denoise_rgb
 from training.metrics import psnr_uint8
 from training.noise import SyntheticNoise, seeded_gaussian_noise
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture
 def image_folder(tmp_path: Path) -> Path:
@@ -454,6 +456,12 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
         "0.25",
         "--under-tell",
         "0.5",
+        "--page-told",
+        "0.5",
+        "--init-from",
+        str(ROOT / "models/photo-fast"),
+        "--init-layers",
+        "all",
         "--mix",
         "camera=3,gaussian=1",
     )
@@ -470,11 +478,14 @@ def test_photo_noise_run_trains_on_camera_pairs_and_says_so_in_its_card(
     assert saved["training"]["heavy_camera_share"] == 0.25
     assert saved["training"]["under_told"]["share"] == 0.5
     assert saved["training"]["under_told"]["above_strength"] == camera_noise.UNDER_TELL_FROM
+    page_told = saved["training"]["page_told"]
+    assert page_told["share"] == 0.5
+    assert page_told["calibration"] == card.read_card(ROOT / "models/photo-fast")["auto_strength"]
     history = (tmp_path / "run/history.csv").read_text().splitlines()
     assert len(history) == 3 and "val_psnr" in history[0]
 
 
-@pytest.mark.parametrize("flag", ["--soft-share", "--heavy-share", "--under-tell"])
+@pytest.mark.parametrize("flag", ["--soft-share", "--heavy-share", "--under-tell", "--page-told"])
 def test_a_share_outside_0_1_is_refused_by_name(capsys, flag: str) -> None:  # noqa: ANN001
     with pytest.raises(SystemExit):
         train.parse_args(["--noise", "photo", flag, "1.5"])
@@ -483,13 +494,39 @@ def test_a_share_outside_0_1_is_refused_by_name(capsys, flag: str) -> None:  # n
 
 @pytest.mark.parametrize(
     ("flag", "value"),
-    [("--heavy-share", "0.3"), ("--under-tell", "0.3"), ("--mix", "camera=1")],
+    [
+        ("--heavy-share", "0.3"),
+        ("--under-tell", "0.3"),
+        ("--page-told", "0.3"),
+        ("--mix", "camera=1"),
+    ],
 )
 def test_camera_noise_options_on_gaussian_noise_are_refused(capsys, flag: str, value: str) -> None:  # noqa: ANN001
     """They shape camera-noise pairs; on white noise they would silently do nothing."""
     with pytest.raises(SystemExit):
         train.parse_args([flag, value])
     assert "need --noise photo" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--page-told", "0.5"], "--page-told tells pairs what the page reads for --init-from"),
+        (
+            ["--page-told", "0.6", "--under-tell", "0.6", "--init-from", "models/photo"],
+            "--under-tell and --page-told share the same pairs: together at most 1, not 1.2",
+        ),
+        (["--page-told", "0.5", "--init-from", "no/such/model"], "--page-told: "),
+    ],
+)
+def test_page_told_without_a_calibrated_start_is_refused(
+    capsys, flags: list[str], message: str
+) -> None:  # noqa: ANN001
+    """It reads the page's strength for --init-from's model: no such model, or shares of
+    the same pairs over 1, end the run before it starts."""
+    with pytest.raises(SystemExit):
+        train.parse_args(["--noise", "photo", *flags])
+    assert message in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

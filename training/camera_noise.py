@@ -27,6 +27,7 @@ the noise strength the model is told: the RMS of noisy - target on the
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -356,6 +357,8 @@ def realistic_pair(
     soft_share: float = SOFT_SHARE,
     heavy_share: float = 0.0,
     under_tell: float = 0.0,
+    page_told: float = 0.0,
+    page_strength: Callable[[np.ndarray], float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, float]:
     """(noisy, target, strength) for one clean sRGB patch in [0, 1], mode drawn from `mix`.
 
@@ -369,7 +372,16 @@ def realistic_pair(
     UNDER_TELL_RANGE times its strength; the simpler degradations are always told the
     truth (the page tells white noise its own estimate, so there the map must keep its
     meaning: under-told white noise cost CBSD68 sigma 25 0.35 dB, docs/training.md).
-    Both 0 (the default) draw nothing extra: the pairs are those of before they existed."""
+    `page_told`: the chance that such a pair, when not under-told, is told
+    `page_strength(noisy)` instead, what the page's auto strength reads on it
+    (training/page_told.py); the two shares together are at most 1.
+    All 0 (the default) draw nothing extra: the pairs are those of before they existed."""
+    if page_told > 0 and page_strength is None:
+        raise ValueError("page_told needs page_strength, the reader of the page's strength")
+    if under_tell + page_told > 1.0:
+        raise ValueError(
+            f"under_tell + page_told is a share of pairs: {under_tell + page_told:g} > 1"
+        )
     heavy = heavy_share > 0 and rng.random() < heavy_share
     if rng.random() < soft_share:
         clean = soften(clean, float(rng.uniform(*SOFT_SIGMA))).astype(np.float32)
@@ -386,6 +398,10 @@ def realistic_pair(
         noisy = np.repeat(to_u8_float(noisy @ LUMA)[..., None], 3, axis=-1)
         target = np.repeat((target @ LUMA)[..., None], 3, axis=-1)
     told = strength(noisy, target)
-    if under_tell > 0 and mode == "camera" and told > UNDER_TELL_FROM and rng.random() < under_tell:
-        told *= float(rng.uniform(*UNDER_TELL_RANGE))
+    if (under_tell > 0 or page_told > 0) and mode == "camera" and told > UNDER_TELL_FROM:
+        draw = rng.random()
+        if draw < under_tell:
+            told *= float(rng.uniform(*UNDER_TELL_RANGE))
+        elif draw < under_tell + page_told and page_strength is not None:
+            told = page_strength(noisy)
     return noisy, target, told

@@ -29,6 +29,7 @@ from training.inference import denoise_rgb
 from training.int8_aware import int8_aware
 from training.metrics import psnr_metric, psnr_uint8, to_uint8
 from training.noise import SyntheticNoise, seeded_gaussian_noise
+from training.page_told import PageStrength
 
 log = logging.getLogger("training.train")
 VAL_SIGMA = 25.0
@@ -267,18 +268,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "where the page's estimate under-reads heavy noise); validation is told the truth",
     )
     p.add_argument(
+        "--page-told",
+        type=float,
+        default=0.0,
+        help="--noise photo, with --init-from: share of camera pairs above strength "
+        f"{camera_noise.UNDER_TELL_FROM:g} (of those not under-told) told the page's own "
+        "auto strength for them, as --init-from's card calibrates it (training/page_told.py: "
+        "the model learns the estimate's errors); validation is told the truth",
+    )
+    p.add_argument(
         "--int8-aware",
         action="store_true",
         help="round every convolution's input to int8 while training, as LiteRT.js's int8 "
         "files do on a CPU (training/int8_aware.py); validation and the saved model stay float",
     )
     args = p.parse_args(argv)
-    for option in ("soft_share", "heavy_share", "under_tell"):
+    for option in ("soft_share", "heavy_share", "under_tell", "page_told"):
         if not 0.0 <= getattr(args, option) <= 1.0:
             flag = "--" + option.replace("_", "-")
             p.error(f"{flag} must be between 0 and 1, not {getattr(args, option):g}")
-    if args.noise != "photo" and (args.heavy_share or args.under_tell or args.mix):
-        p.error("--mix, --heavy-share and --under-tell shape camera noise: they need --noise photo")
+    if args.noise != "photo" and (
+        args.heavy_share or args.under_tell or args.page_told or args.mix
+    ):
+        p.error(
+            "--mix, --heavy-share, --under-tell and --page-told shape camera noise: "
+            "they need --noise photo"
+        )
+    if args.under_tell + args.page_told > 1.0:
+        p.error(
+            f"--under-tell and --page-told share the same pairs: together at most 1, not "
+            f"{args.under_tell + args.page_told:g}"
+        )
+    args.page_strength = None
+    if args.page_told:
+        if not args.init_from:
+            p.error(
+                "--page-told tells pairs what the page reads for --init-from's model: it needs --init-from"
+            )
+        try:
+            args.page_strength = PageStrength(args.init_from)
+        except (OSError, ValueError) as error:
+            p.error(f"--page-told: {error}")
     if args.synthetic_edges < 0:
         p.error(f"--synthetic-edges is a count of images, not {args.synthetic_edges}")
     if args.freeze_copied and not args.init_from:
@@ -547,6 +577,8 @@ def training_input(args: argparse.Namespace, images: list[np.ndarray]):  # noqa:
                 mix=args.mix,
                 heavy_share=args.heavy_share,
                 under_tell=args.under_tell,
+                page_told=args.page_told,
+                page_strength=args.page_strength,
             ),
             gray_fraction=args.gray_fraction,
             processes=args.processes,
@@ -744,6 +776,21 @@ def main(
                             }
                         }
                         if args.under_tell
+                        else {}
+                    ),
+                    **(
+                        {
+                            "page_told": {
+                                "share": args.page_told,
+                                "above_strength": camera_noise.UNDER_TELL_FROM,
+                                "told": "the page's auto strength for the noisy patch "
+                                "(training/page_told.py) under the calibration of "
+                                f"{args.init_from}",
+                                "calibration": args.page_strength.card["auto_strength"],
+                                "applies_to": "camera pairs not under-told",
+                            }
+                        }
+                        if args.page_told
                         else {}
                     ),
                 }
