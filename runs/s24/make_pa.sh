@@ -1,10 +1,10 @@
 #!/bin/bash
-# PA = average of the two page-told runs, with photo's calibration, range and halo in its card
+# The candidate's card gets photo's calibration, range and halo in its card
 # (what the page would run it with before any refit); scored by runs/s24/score.sh.
 set -e
 export PYTHONPATH=. TF_CPP_MIN_LOG_LEVEL=2
-.venv/bin/python -m training.average runs/s24/PA runs/s24/p24 runs/s24/p25
-for M in PA p24 p25; do
+# (addendum 07:24: P24 alone is the candidate; no average)
+for M in p24; do
 .venv/bin/python - runs/s24/$M <<'PY'
 import json, sys
 from pathlib import Path

@@ -1,0 +1,11 @@
+#!/bin/bash
+# PV (average of VA and P24) for the record: plan.md addendum 08:50.
+M=runs/s24/PV; O=$M-score; mkdir -p $O
+export PYTHONPATH=. TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2
+py0="taskset -c 0 .venv/bin/python"; py1="taskset -c 1 .venv/bin/python"
+( $py0 -m bench.strength_check $M --seed 2026 > $O/strength-2026.log 2>&1
+  $py0 -m bench.slider_check $M --real Nam25 CC15 > $O/slider.log 2>&1 ) &
+( while pgrep -f "training.evaluate runs/s24/p24" > /dev/null; do sleep 5; done
+  $py1 -m training.evaluate $M --real CC15 Nam25 --calibrate --level-model models/noise-level --update-card --cbm3d-limit 0 --docs $O/real > $O/real.log 2>&1
+  $py1 -m bench.strength_check $M --seed 7 > $O/strength-7.log 2>&1 ) &
+wait
