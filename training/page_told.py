@@ -50,13 +50,9 @@ class PageStrength:
     def level_model(self) -> Any:  # noqa: ANN401
         """The learned level the card's calibration names (None if it names none)."""
         if not self._loaded:
-            from training.real_noise import level_dir_for
+            from training.real_noise import load_level
 
-            level_dir = level_dir_for(self.model_dir, self.card)
-            if level_dir is not None:
-                import keras
-
-                self._level = keras.saving.load_model(level_dir / "model.keras")
+            self._level = load_level(self.model_dir, self.card)
             self._loaded = True
         return self._level
 

@@ -246,6 +246,14 @@ def level_dir_for(model_dir: Path, model_card: dict[str, Any]) -> Path | None:
     return (model_dir / level["model"]) if level else None
 
 
+def load_level(model_dir: Path, model_card: dict[str, Any]) -> Any:  # noqa: ANN401
+    """The Keras learned level the card's calibration names, or None if it names none."""
+    import keras
+
+    level_dir = level_dir_for(model_dir, model_card)
+    return keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+
+
 def load_model_and_level(model_dir: Path) -> tuple[Any, dict[str, Any], Any]:
     """(Keras model, its card, the learned level its card names or None), each loaded
     once: what a tool scoring a model at the page's auto strength needs."""
@@ -255,8 +263,7 @@ def load_model_and_level(model_dir: Path) -> tuple[Any, dict[str, Any], Any]:
     from training import card
 
     model_card = card.read_card(model_dir)
-    level_dir = level_dir_for(model_dir, model_card)
-    level = keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+    level = load_level(model_dir, model_card)
     return keras.saving.load_model(model_dir / card.KERAS_NAME), model_card, level
 
 
