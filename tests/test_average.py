@@ -1,4 +1,4 @@
-"""python -m training.average: the uniform weight average of models of one architecture."""
+"""python -m training.average: the (weighted) average of models of one architecture."""
 
 from __future__ import annotations
 
@@ -48,3 +48,32 @@ def test_a_missing_model_or_a_single_one_is_a_clear_error(
     with pytest.raises(SystemExit):
         average.main([str(tmp_path / "soup"), fast])
     assert "at least two model folders" in capsys.readouterr().err
+
+
+def test_weights_make_a_weighted_mean_recorded_on_the_card(tmp_path: Path) -> None:
+    inputs = [ROOT / "models/fast", ROOT / "models/photo-fast"]
+    out = tmp_path / "soup"
+    assert average.main([str(out), *map(str, inputs), "--weights", "2", "1"]) == 0
+    a, b = (keras.saving.load_model(m / card.KERAS_NAME).get_weights() for m in inputs)
+    got = keras.saving.load_model(out / card.KERAS_NAME).get_weights()
+    assert all(
+        np.allclose(g, (2 * x + y) / 3, atol=1e-6) for g, x, y in zip(got, a, b, strict=True)
+    )
+    assert card.read_card(out)["training"]["averaged_weights"] == [0.666667, 0.333333]
+    # averaging that soup again, unweighted, does not inherit its weights on the card
+    assert average.main([str(tmp_path / "again"), str(out), str(inputs[1])]) == 0
+    assert "averaged_weights" not in card.read_card(tmp_path / "again")["training"]
+
+
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [(["1"], "one weight per model: 2 models, 1 weights"), (["1", "-1"], "must be >= 0")],
+)
+def test_bad_weights_are_refused_before_anything_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture, weights: list[str], message: str
+) -> None:
+    fast, photo_fast = str(ROOT / "models/fast"), str(ROOT / "models/photo-fast")
+    with pytest.raises(SystemExit):
+        average.main([str(tmp_path / "soup"), fast, photo_fast, "--weights", *weights])
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "soup").exists()
