@@ -250,8 +250,10 @@ def load_level(model_dir: Path, model_card: dict[str, Any]) -> Any:  # noqa: ANN
     """The Keras learned level the card's calibration names, or None if it names none."""
     import keras
 
+    from training import card
+
     level_dir = level_dir_for(model_dir, model_card)
-    return keras.saving.load_model(level_dir / "model.keras") if level_dir else None
+    return keras.saving.load_model(level_dir / card.KERAS_NAME) if level_dir else None
 
 
 def load_model_and_level(model_dir: Path) -> tuple[Any, dict[str, Any], Any]:
