@@ -265,7 +265,16 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     assert {p["passes"] for p in per_pair.values()} == {4} and scores["auto_passes"] == [4]
     assert scores["auto_one_pass"] != scores["auto"]
     assert "| `fast`, auto strength, 4 passes |" in report and "| noisy |" in report
-    assert f"| `fast`, auto strength, 1 pass | {scores['auto_one_pass']:.2f} |" in report
+    one_pass_gains = [p["one_pass"] - p["noisy"] for p in per_pair.values()]
+    assert scores["worst_gain_over_noisy_one_pass"] == pytest.approx(min(one_pass_gains), abs=2e-3)
+    assert scores["auto_one_pass"] == pytest.approx(
+        np.mean([p["one_pass"] for p in per_pair.values()]), abs=2e-3
+    )
+    worst_one = scores["worst_gain_over_noisy_one_pass"]
+    assert (
+        f"| `fast`, auto strength, 1 pass | {scores['auto_one_pass']:.2f} | {worst_one:+.2f} dB |"
+        in report
+    )
     assert "| `earlier`, auto strength, 4 passes | **30.50** | +0.25 dB |" in report  # kept
     # The command is this run's (its flags applied to its models only); kept rows say so.
     assert f"`python -m training.evaluate {model_dir} --real" in report
