@@ -557,8 +557,8 @@ def markdown_table(results: dict[str, Any], labels: list[str]) -> str:
             one = " | ".join(f"{scores[x]['auto_one_pass']:.2f}" for x in labels)
             # Records from before it was kept have no one-pass worst pair.
             worsts = [scores[x].get("worst_gain_over_noisy_one_pass") for x in labels]
-            worst_one = f"{min(worsts):+.2f} dB" if None not in worsts else ""
-            lines.append(f"| `{model}`, auto strength, 1 pass | {one} | {worst_one} |")
+            worst_one = f"{min(worsts):+.2f} dB " if None not in worsts else ""
+            lines.append(f"| `{model}`, auto strength, 1 pass | {one} | {worst_one}|")
         if all("auto_litert" in scores[x] for x in labels):
             cells = " | ".join(f"{scores[x]['auto_litert']:.2f}" for x in labels)
             loss = max(scores[x]["litert_worst_loss"] for x in labels)
