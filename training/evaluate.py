@@ -619,8 +619,9 @@ def main(argv: list[str] | None = None) -> int:
         "`bm3d` package with the true σ. Rows of models not in the latest run are kept from "
         "earlier runs of the same protocol (evaluation.json). Passes (flipped copies of "
         f"each tile averaged, as the page does): {passes_label(args.passes)}.\n\n"
-        f"Command: `{command}` (latest run: {time.perf_counter() - start:.0f} s on this "
-        f"machine)\n\n{table}\n\n"
+        f"Command for every row: `{command}` (the latest run, of "
+        f"{', '.join(f'`{folder}`' for folder in args.models) or 'CBM3D alone'}, took "
+        f"{time.perf_counter() - start:.0f} s on this machine)\n\n{table}\n\n"
         f"![{caption}](evaluation.png)\n"
     )
     (args.docs / "evaluation.md").write_text(text)
