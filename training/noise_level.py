@@ -51,14 +51,25 @@ def _reader(x: keras.KerasTensor, prefix: str, seed: int) -> keras.KerasTensor:
             padding="same",
             activation="relu",
             kernel_initializer=init,
-            name=f"{prefix}_conv{i}",
+            name=_layer_name(f"conv{i}", prefix),
         )(x)
-    x = keras.layers.GlobalAveragePooling2D(name=f"{prefix}_pool")(x)
-    x = keras.layers.Dense(48, activation="relu", kernel_initializer=init, name=f"{prefix}_dense")(
-        x
-    )
-    output_name = "log1p_rms" if prefix == "level" else f"{prefix}_log1p_rms"
-    return keras.layers.Dense(1, name=output_name)(x)
+    x = keras.layers.GlobalAveragePooling2D(name=_layer_name("pool", prefix))(x)
+    x = keras.layers.Dense(
+        48, activation="relu", kernel_initializer=init, name=_layer_name("dense", prefix)
+    )(x)
+    return keras.layers.Dense(1, name=_layer_name("log1p_rms", prefix))(x)
+
+
+def _layer_name(base: str, prefix: str) -> str:
+    """The name of a level network's layer `base` (as in "conv0", "log1p_rms") under
+    `prefix`: the shipped level's output is bare `log1p_rms`, every other layer and
+    every other prefix's output carries the prefix."""
+    return base if (prefix, base) == ("level", "log1p_rms") else f"{prefix}_{base}"
+
+
+def _base_name(name: str) -> str:
+    """`name` of a shipped level's layer without its prefix (the inverse of _layer_name)."""
+    return name.removeprefix("level_")
 
 
 # The blended level: a frozen level and a copy fine-tuned for heavy noise, the copy's
@@ -91,11 +102,7 @@ def build_blended(start: keras.Model, above: float) -> keras.Model:
     for layer in start.layers:
         if layer.get_weights():
             model.get_layer(layer.name).set_weights(layer.get_weights())
-            copy_name = (
-                "heavy_log1p_rms"
-                if layer.name == "log1p_rms"
-                else layer.name.replace("level_", "heavy_", 1)
-            )
+            copy_name = _layer_name(_base_name(layer.name), "heavy")
             model.get_layer(copy_name).set_weights(layer.get_weights())
             model.get_layer(layer.name).trainable = False
     centre = math.log1p(above)
