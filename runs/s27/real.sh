@@ -1,5 +1,6 @@
 #!/bin/bash
 # R1/R2 for the candidates named (one core each): the real pairs at auto, calibration refitted.
+# (Session 27 ran this command for Q25 alone, by hand on core 1; it was killed after R1's fit.)
 export PYTHONPATH=. TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 TF_CPP_MIN_LOG_LEVEL=2
 C=0
 for M in "$@"; do
