@@ -158,7 +158,10 @@ def update_index(models_root: Path) -> Path:
 
     `default` names the model the page starts with: the one whose card says
     `"page_default": true` (else `default`); it is listed first, the other models for
-    camera noise next."""
+    camera noise next. Where that default is a camera-noise model, `white_noise` names
+    the white-noise model with the best CBSD68 sigma 25 PSNR: the page runs it instead
+    on an image whose noise reads white, unless the user picked a model
+    (training/strength.py `page_model`)."""
     cards = [
         (path, json.loads(path.read_text()))
         for path in sorted(models_root.glob(f"*/{WEB_CARD_NAME}"))
@@ -190,6 +193,12 @@ def update_index(models_root: Path) -> Path:
             e["name"],
         )
     )
+    index_data: dict[str, object] = {"default": default}
+    default_noise = next((e["noise"] for e in entries if e["name"] == default), "gaussian")
+    white = [e for e in entries if e["noise"] == "gaussian" and e["psnr_cbsd68_sigma25"]]
+    if default_noise == "photo" and white:
+        index_data["white_noise"] = max(white, key=lambda e: e["psnr_cbsd68_sigma25"])["name"]
+    index_data["models"] = entries
     index = models_root / INDEX_NAME
-    index.write_text(json.dumps({"default": default, "models": entries}, indent=2) + "\n")
+    index.write_text(json.dumps(index_data, indent=2) + "\n")
     return index

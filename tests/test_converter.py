@@ -69,15 +69,16 @@ def test_conversion_is_reproducible(converted, tmp_path: Path) -> None:  # noqa:
 def test_the_index_names_the_model_whose_card_asks_to_be_the_page_default(
     tmp_path: Path,
 ) -> None:
-    for name, flag, noise in (
-        ("default", False, "gaussian"),
-        ("photo", True, "photo"),
-        ("fast", False, "gaussian"),
-        ("photo-fast", False, "photo"),
+    for name, flag, noise, psnr in (
+        ("default", False, "gaussian", 31.2),
+        ("photo", True, "photo", 30.6),
+        ("fast", False, "gaussian", 30.9),
+        ("photo-fast", False, "photo", 30.2),
     ):
         (tmp_path / name).mkdir()
         web_card = {**card.read_card(FAST), "name": name, "quantization": "float16", "bytes": 1}
         web_card["training"] = {"noise": noise}
+        web_card["evaluation"] = {"CBSD68": {"25": {"psnr": psnr}}}
         if flag:
             web_card["page_default"] = True
         (tmp_path / name / "denoiser.json").write_text(json.dumps(web_card))
@@ -86,11 +87,18 @@ def test_the_index_names_the_model_whose_card_asks_to_be_the_page_default(
     # The default, the other camera-noise model, then the white-noise ones.
     assert [m["name"] for m in index["models"]] == ["photo", "photo-fast", "default", "fast"]
     assert [m["noise"] for m in index["models"]][:2] == ["photo", "photo"]
+    # White noise goes to the white-noise model that cleans it best, not to `fast`.
+    assert index["white_noise"] == "default"
+    # A white-noise default needs no other model for white noise.
+    (tmp_path / "photo" / "denoiser.json").unlink()
+    (tmp_path / "photo-fast" / "denoiser.json").unlink()
+    index = json.loads(export.update_index(tmp_path).read_text())
+    assert index["default"] == "default" and "white_noise" not in index
 
 
 def test_shipped_web_models_match_their_keras_models() -> None:
     index = json.loads((WEB_MODELS / "index.json").read_text())
-    assert index["default"] == "photo"
+    assert index["default"] == "photo" and index["white_noise"] == "default"
     for name in ("photo", "photo-fast", "default", "fast"):
         web_card = json.loads((WEB_MODELS / name / "denoiser.json").read_text())
         assert web_card["parameters"] == card.read_card(ROOT / "models" / name)["parameters"]

@@ -113,8 +113,8 @@ def test_csp_blocks_sending_anywhere_else(session, server_url: str) -> None:
 def test_denoise_through_the_ui_matches_keras(
     session, server_url: str, tmp_path: Path, model: str
 ) -> None:
-    """The page's default model (photo), and photo-fast and a white-noise one chosen by
-    ?model=."""
+    """Each model chosen by ?model= (the page would pick `default` for this white-noise
+    image by itself: test_white_noise_runs_the_white_noise_model_unless_one_was_picked)."""
     keras = pytest.importorskip("keras")
     import training.models.unet  # noqa: F401
     from training import card
@@ -123,10 +123,11 @@ def test_denoise_through_the_ui_matches_keras(
 
     path, clean, noisy = noisy_png(tmp_path)
     page = session.page
-    page.goto(server_url + ("/" if model == "photo" else f"/?model={model}"))
+    page.goto(server_url + f"/?model={model}")
     wait_until_ready(page)
     assert page.input_value("[data-testid=model]") == model
     download = denoise_through_ui(page, path, SIGMA)
+    assert page.input_value("[data-testid=model]") == model  # picked: never switched
     assert download.suggested_filename == "holiday photo-denoised.png"
     browser_out = np.asarray(Image.open(download.path()).convert("RGB"))
 
@@ -250,6 +251,61 @@ def test_auto_strength_is_the_models_calibration_of_the_estimate(
     assert slider.input_value() == "50" and "σ 50" in page.inner_text(
         "label:has([data-testid=strength])"
     )
+
+
+def test_white_noise_runs_the_white_noise_model_unless_one_was_picked(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """With no model picked, an image whose noise reads white gets the index's white-noise
+    model (as training.strength.page_model says, the same image in Python), says why, and
+    starts at the estimate; a camera-noise image goes back to the default. A model picked
+    in the menu, or with ?model=, is kept whatever the image."""
+    from training.strength import estimate_noise, page_model, strength_for
+
+    index = json.loads((WEB_MODELS / "index.json").read_text())
+    white, _, white_noisy = noisy_png(tmp_path)
+    camera, camera_noisy = phone_png(tmp_path)
+    assert page_model(estimate_noise(white_noisy), index) == index["white_noise"] == "default"
+    assert page_model(estimate_noise(camera_noisy), index) == index["default"] == "photo"
+    default_card = json.loads((WEB_MODELS / "default/denoiser.json").read_text())
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    model = page.locator("[data-testid=model]")
+    assert model.input_value() == "photo" and model.get_attribute("data-auto") == "true"
+
+    page.set_input_files("[data-testid=file-input]", str(white))
+    page.wait_for_selector("[data-testid=model-reason]", timeout=60_000)
+    assert model.input_value() == "default"
+    assert "white" in page.inner_text("[data-testid=model-reason]")
+    expected = strength_for(estimate_noise(white_noisy), default_card)
+    page.wait_for_selector(f"[data-testid=strength][data-auto='{expected}']", timeout=120_000)
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    assert page.get_attribute("[data-testid=download]", "data-sigma") == str(expected)
+
+    page.set_input_files("[data-testid=file-input]", str(camera))
+    page.wait_for_function(
+        "document.querySelector('[data-testid=model]').value === 'photo'", timeout=60_000
+    )
+    assert page.locator("[data-testid=model-reason]").count() == 0
+
+    page.select_option("[data-testid=model]", "fast")  # the user's pick stays
+    assert model.get_attribute("data-auto") is None
+    page.set_input_files("[data-testid=file-input]", str(white))
+    page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])")
+    wait_until_ready(page)
+    assert model.input_value() == "fast"
+    assert page.locator("[data-testid=model-reason]").count() == 0
+
+    page.goto(server_url + "/?model=photo")  # as an address that names the model
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(white))
+    page.click("[data-testid=denoise]")
+    page.wait_for_selector("[data-testid=download]", timeout=120_000)
+    assert model.input_value() == "photo"
+    assert page.locator("[data-testid=model-reason]").count() == 0
+    assert session.console_errors == []
 
 
 def test_without_its_learned_level_the_page_uses_the_hand_made_fit(

@@ -104,6 +104,26 @@ def test_white_noise_keeps_its_sigma_whatever_the_calibration() -> None:
     )
 
 
+def test_white_noise_and_only_white_noise_goes_to_the_white_noise_model() -> None:
+    """page_model: the index's white-noise model where the noise reads white and is at
+    least WHITE_MODEL_FROM, the default for camera noise, faint noise and a coarse scale
+    that read nothing (every block clipped); a picked model always."""
+    index = {"default": "photo", "white_noise": "default"}
+    rng = np.random.default_rng(2)
+    ramp = np.linspace(60, 180, 256, dtype=np.float32)[None, :, None] * np.ones((256, 1, 3))
+    for sigma, white in ((25, True), (8, True), (2, False)):
+        noisy = np.clip(np.round(ramp + rng.normal(0, sigma, ramp.shape)), 0, 255).astype(np.uint8)
+        estimate = strength.estimate_noise(noisy)
+        assert strength.reads_white(estimate) is white, (sigma, estimate)
+        assert strength.page_model(estimate, index) == ("default" if white else "photo")
+        assert strength.page_model(estimate, index, picked="fast") == "fast"
+    camera_noisy, _ = camera_pair(3, (256, 256))
+    assert not strength.reads_white(strength.estimate_noise(camera_noisy))
+    unreadable = strength.Estimate(fine=16.0, coarse=0.0, auto=16.0)
+    assert strength.page_model(unreadable, index) == "photo"
+    assert strength.page_model(strength.Estimate(25, 25, 25), {"default": "photo"}) == "photo"
+
+
 def test_the_level_fit_is_its_own_and_the_page_takes_the_smaller() -> None:
     """The level's fit is fitted as if alone (the hand-made fit picks lower strengths on
     these pairs, the level's fit must still follow the level), and a card with both

@@ -4,6 +4,7 @@ loopback port, no COOP/COEP), in real Chromium against the real app server."""
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import time
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from converter import WEB_MODELS
 from tests.conftest import denoise_through_ui, free_port, wait_until_ready
 from tests.test_page import noisy_png
 
@@ -176,9 +178,17 @@ def test_two_widgets_share_one_model(session, server_url, host) -> None:  # noqa
     page.goto(f"{host_url}/two.html")
     a, b = png_pixels(wait_for(page, "a")), png_pixels(wait_for(page, "b"))
     np.testing.assert_array_equal(a, b)
-    # No model attribute: the one the app's index.json names as default, loaded once.
-    loads = [r for r in session.requests if r.url.endswith("/models/photo/model.json")]
-    assert len(loads) == 1
+    # No model attribute: the one the app's index.json names as default, loaded once, and
+    # for this white-noise image the index's white-noise model, as the page would pick it
+    # (training.strength.page_model), also loaded once.
+    from training.strength import estimate_noise, page_model
+
+    index = json.loads((WEB_MODELS / "index.json").read_text())
+    noisy = np.asarray(Image.open(host[1] / "noisy.png").convert("RGB"))
+    assert page_model(estimate_noise(noisy), index) == index["white_noise"]
+    for model in (index["default"], index["white_noise"]):
+        loads = [r for r in session.requests if r.url.endswith(f"/models/{model}/model.json")]
+        assert len(loads) == 1, model
 
 
 def test_a_bad_src_fires_denoise_error_and_the_element_stays_usable(

@@ -63,6 +63,10 @@ CORRELATED_RATIO = 1.5  # coarse / fine above this: camera noise, calibrated
 # same constant): on dark phone shots the hand-made estimate reads about half the noise
 # (docs/real-noise.md, "Dark phone photos").
 LEVEL_MOST_BELOW = 4.0
+# The finest estimate from which white noise sends the page to its white-noise model
+# (sigma.ts has the same constant): below it there is little to clean and the two scales
+# are read on texture (runs/s28/plan.md).
+WHITE_MODEL_FROM = 5.0
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,26 @@ def is_correlated(estimate: Estimate) -> bool:
     """Camera-like noise: the 2x-averaged estimate well above the finest one (3-4x on
     every CC15 and Nam25 pair); white noise reads the same at both scales."""
     return estimate.coarse > CORRELATED_RATIO * estimate.fine
+
+
+def reads_white(estimate: Estimate) -> bool:
+    """White noise, as synthetic noise is and no camera's is: both scales read it alike
+    (not `is_correlated`), the coarse one read at all (a scale whose blocks are all
+    clipped reads 0, which says nothing: four dark and heavy camera crops did, and the
+    white-noise model was 4-10 dB worse on them), and at least WHITE_MODEL_FROM. No real
+    pair of CC15 or Nam25 reads so (coarse / fine 2.6-4.5); docs/real-noise.md."""
+    return estimate.coarse > 0 and not is_correlated(estimate) and estimate.fine >= WHITE_MODEL_FROM
+
+
+def page_model(estimate: Estimate, index: dict[str, Any], picked: str | None = None) -> str:
+    """The model the page runs for this image: the one the user picked, else the index's
+    white-noise model where the noise `reads_white` (a camera-noise model is 0.7 dB behind
+    a white-noise one on CBSD68's white noise, 4 dB on saturated colours), else the
+    index's default. Mirrors options.ts `modelForImage`."""
+    if picked:
+        return picked
+    white = index.get("white_noise")
+    return white if white and reads_white(estimate) else index["default"]
 
 
 def calibrated(estimate: Estimate, calibration: dict[str, Any] | None, top: float = 75.0) -> int:

@@ -13,6 +13,7 @@ import { encodeResult } from './output';
 import { autoStrength, estimateSigma, needsLevel, strengthTop, withinRange } from '../engine/sigma';
 import type { PassesSetting } from '../engine/passes';
 import { parseOptions, startingModel } from './options';
+import { modelForImage, type IndexChoice } from '../engine/choice';
 import { canStart, initialState, isRunning, reducer, type Picture } from './session';
 
 interface ModelEntry {
@@ -48,7 +49,16 @@ const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 
 export function App() {
   const [models, setModels] = useState<ModelEntry[]>([]);
   const [modelName, setModelName] = useState<string | null>(null);
-  const [denoiser, setDenoiser] = useState<Denoiser | null>(null);
+  /** The index's default and white-noise model; `picked`: the user chose a model (the menu
+   * or ?model=), which the page then never changes by itself. */
+  const index = useRef<IndexChoice | null>(null);
+  const picked = useRef(false);
+  /** Why the page runs another model than its default for this image (null: it does not). */
+  const [modelReason, setModelReason] = useState<string | null>(null);
+  const [engineDenoiser, setDenoiser] = useState<Denoiser | null>(null);
+  // The engine of the model asked for: while another model's engine is still up (the page
+  // just switched models for a new image), nothing may run on it.
+  const denoiser = engineDenoiser && engineDenoiser.card.name === modelName ? engineDenoiser : null;
   const [engine, setEngine] = useState<EngineStatus>('loading');
   const [engineError, setEngineError] = useState('');
   const [warnings, setWarnings] = useState<string[]>(options.problems);
@@ -75,11 +85,13 @@ export function App() {
   useEffect(() => {
     fetch(new URL('models/index.json', base))
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`models/index.json: HTTP ${r.status}`))))
-      .then((index: { models: ModelEntry[]; default?: string }) => {
-        const names = index.models.map((m) => m.name);
-        const start = startingModel(options.model, names, index.default ?? names[0] ?? 'default');
+      .then((listed: { models: ModelEntry[]; default?: string; white_noise?: string }) => {
+        const names = listed.models.map((m) => m.name);
+        const start = startingModel(options.model, names, listed.default ?? names[0] ?? 'default');
         if (start.problem) setWarnings((w) => [...w, start.problem!]);
-        setModels(index.models);
+        index.current = { default: listed.default ?? names[0] ?? 'default', white_noise: listed.white_noise };
+        picked.current = options.model !== undefined && !start.problem;
+        setModels(listed.models);
         setModelName(start.model);
       })
       .catch((e: Error) => setEngineError(`Could not list the models: ${e.message}`));
@@ -139,6 +151,17 @@ export function App() {
         file,
       };
       if (pick !== picks.current) return revoke(picture.url); // a later pick won
+      if (!picked.current && index.current) {
+        // Nobody picked a model: white noise (synthetic, never a camera's) gets the
+        // white-noise model, any other image the default (options.ts modelForImage).
+        const model = modelForImage(picture.estimate, index.current);
+        setModelName(model);
+        setModelReason(
+          model === index.current.default
+            ? null
+            : `This image's noise is white (the same at two scales), as added noise is and a camera's is not, so ${model}, the model for white noise, runs. Pick a model to choose yourself.`,
+        );
+      }
       dispatch({ type: 'decoded', pick, picture });
     } catch (e) {
       dispatch({ type: 'decode-failed', pick, message: (e as Error).message });
@@ -150,6 +173,11 @@ export function App() {
     (named: Named[]) => {
       if (named.length === 1) return void chooseFile(named[0].file);
       if (named.length === 0) return;
+      if (!picked.current && index.current) {
+        // A queue runs one model for every file: the default, unless the user picked one.
+        setModelName(index.current.default);
+        setModelReason(null);
+      }
       batchDispatch({ type: 'add', jobs: named.map(({ file, name }) => ({ id: ++jobIds.current, name, file })) });
     },
     [chooseFile],
@@ -316,7 +344,17 @@ export function App() {
 
         <label>
           Model{' '}
-          <select data-testid="model" value={modelName ?? ''} onChange={(e) => setModelName(e.target.value)} disabled={running}>
+          <select
+            data-testid="model"
+            value={modelName ?? ''}
+            data-auto={picked.current ? undefined : 'true'}
+            onChange={(e) => {
+              picked.current = true;
+              setModelReason(null);
+              setModelName(e.target.value);
+            }}
+            disabled={running}
+          >
             {models.map((m) => (
               <option key={m.name} value={m.name}>
                 {m.name}: {m.noise === 'photo' ? 'camera and phone photos' : 'white noise'} ({(m.bytes / 1e6).toFixed(1)} MB)
@@ -436,6 +474,11 @@ export function App() {
           {w}
         </p>
       ))}
+      {modelReason && (
+        <p data-testid="model-reason" role="status">
+          {modelReason}
+        </p>
+      )}
       {notice && (
         <p data-testid="notice" role="status">
           {notice}

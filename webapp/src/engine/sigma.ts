@@ -126,6 +126,18 @@ export const LEVEL_MOST_BELOW = 4;
 
 export const isCorrelated = (estimate: SigmaEstimate): boolean => estimate.coarse > CORRELATED_RATIO * estimate.fine;
 
+/** The finest estimate from which white noise sends the page to its white-noise model:
+ * below it there is little to clean and the two scales read texture. Mirrors
+ * training/strength.py. */
+export const WHITE_MODEL_FROM = 5;
+
+/** White noise, as synthetic noise is and no camera's is: both scales read it alike, the
+ * coarse one read at all (a scale whose blocks are all clipped reads 0, which says
+ * nothing), and at least WHITE_MODEL_FROM. No real pair of CC15 or Nam25 reads so
+ * (coarse / fine 2.6-4.5). Mirrors training/strength.py `reads_white`. */
+export const readsWhite = (estimate: SigmaEstimate): boolean =>
+  estimate.coarse > 0 && !isCorrelated(estimate) && estimate.fine >= WHITE_MODEL_FROM;
+
 /** Whether this model's auto strength for this image waits for the learned level. */
 export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength'>): boolean =>
   Boolean(card.auto_strength?.level) && isCorrelated(estimate);

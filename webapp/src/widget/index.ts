@@ -13,7 +13,8 @@ import { Denoiser } from '../engine/client';
 import { MAX_PASSES, type PassesSetting } from '../engine/passes';
 import { decodeImage, encodePng } from '../engine/image';
 import { backendLabel, type BackendName } from '../engine/protocol';
-import { withinRange } from '../engine/sigma';
+import { estimateSigma, withinRange } from '../engine/sigma';
+import { modelForImage, type IndexChoice } from '../engine/choice';
 
 const APP_ROOT = new URL('../', import.meta.url);
 
@@ -54,16 +55,21 @@ export function modelUrl(model: string): string {
   return url.href;
 }
 
-let indexDefault: Promise<string> | null = null;
+let index: Promise<IndexChoice> | null = null;
 
-/** The model the app's models/index.json names as its default (the page starts with
- * the same one); fetched once. */
-export function defaultModel(): Promise<string> {
-  indexDefault ??= fetch(new URL('models/index.json', APP_ROOT))
+/** What the app's models/index.json names: its default model (the page starts with the
+ * same one) and the one for white noise; fetched once. */
+function indexChoice(): Promise<IndexChoice> {
+  index ??= fetch(new URL('models/index.json', APP_ROOT))
     .then((r) => (r.ok ? r.json() : {}))
-    .then((index: { default?: string }) => index.default ?? 'default')
-    .catch(() => 'default');
-  return indexDefault;
+    .then((listed: Partial<IndexChoice>) => ({ default: listed.default ?? 'default', white_noise: listed.white_noise }))
+    .catch(() => ({ default: 'default' }));
+  return index;
+}
+
+/** The model the app's models/index.json names as its default. */
+export async function defaultModel(): Promise<string> {
+  return (await indexChoice()).default;
 }
 
 /** One engine per model and backend, shared by every widget on the page. */
@@ -106,6 +112,14 @@ async function pixelsOf(image: Blob | ImageBitmap): Promise<ImageData> {
 
 export async function createDenoiser(options: CreateOptions = {}): Promise<WidgetDenoiser> {
   const engine = await engineFor(options);
+  /** No model named: each image runs the model the page would choose for it (white noise
+   * gets the index's white-noise model; engine/choice.ts), that model's engine shared. */
+  const engineOf = async (pixels: ImageData): Promise<Denoiser> => {
+    if (options.model !== undefined) return engine;
+    const choice = await indexChoice();
+    const model = modelForImage(estimateSigma(pixels.data, pixels.width, pixels.height), choice);
+    return model === choice.default ? engine : engineFor({ ...options, model });
+  };
   return {
     get backend() {
       return engine.backend;
@@ -115,9 +129,10 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
     },
     async denoise(image, opts = {}) {
       const pixels = await pixelsOf(image);
+      const chosen = await engineOf(pixels);
       const strength = opts.strength ?? 'auto';
-      const sigma = strength === 'auto' ? await engine.autoStrength(pixels) : withinRange(strength, engine.card);
-      const result = await engine.denoise(pixels, {
+      const sigma = strength === 'auto' ? await chosen.autoStrength(pixels) : withinRange(strength, chosen.card);
+      const result = await chosen.denoise(pixels, {
         sigma,
         passes: opts.passes,
         tileSize: opts.tileSize,
