@@ -14,8 +14,22 @@ from training import camera_noise, evaluate
 from training.metrics import psnr_uint8, to_uint8
 from training.real_noise import denoise_at, load_model_and_level, page_passes
 from training.strength import estimate_noise, reads_white, strength_for
-sys.path.insert(0, "runs/s28")
-from channels import down, q_of  # noqa: E402
+import math
+
+from training.strength import _quiet_block_sigma
+
+
+def q_of(rgb):
+    """sqrt(3) x the luma plane's fine estimate / the channels' median (runs/s28/channels.py)."""
+    planes = rgb.astype(np.float32)
+    clipped = ((rgb == 0) | (rgb == 255)).any(axis=-1)
+    fines = [_quiet_block_sigma(planes[..., c], clipped) for c in range(3)]
+    return math.sqrt(3) * _quiet_block_sigma(planes.mean(axis=-1), clipped) / max(np.median(fines), 1e-6)
+
+
+def down(a, f):
+    h, w = a.shape[0] // f * f, a.shape[1] // f * f
+    return np.clip(np.round(a[:h, :w].astype(np.float32).reshape(h // f, f, w // f, f, 3).mean(axis=(1, 3))), 0, 255).astype(np.uint8)
 
 seed, out_path = int(sys.argv[1]), Path(sys.argv[2])
 models = [load_model_and_level(Path(f"models/{m}")) for m in ("photo", "default")]
