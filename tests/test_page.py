@@ -286,14 +286,14 @@ def test_white_noise_runs_the_white_noise_model_unless_one_was_picked(
 
     page.set_input_files("[data-testid=file-input]", str(camera))
     page.wait_for_function(
-        "document.querySelector('[data-testid=model]').value === 'photo'", timeout=60_000
+        "() => document.querySelector('[data-testid=model]').value === 'photo'", timeout=60_000
     )
     assert page.locator("[data-testid=model-reason]").count() == 0
 
     page.select_option("[data-testid=model]", "fast")  # the user's pick stays
     assert model.get_attribute("data-auto") is None
     page.set_input_files("[data-testid=file-input]", str(white))
-    page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])")
+    page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])", timeout=120_000)
     wait_until_ready(page)
     assert model.input_value() == "fast"
     assert page.locator("[data-testid=model-reason]").count() == 0

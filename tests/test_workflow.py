@@ -155,7 +155,7 @@ def test_a_worker_that_dies_mid_image_gives_a_clear_error_and_the_page_recovers(
     big = big_png(tmp_path)
     small, clean, noisy = noisy_png(tmp_path)
     page = session.page
-    page.goto(server_url + "/?tile=64&crash-after=2")
+    page.goto(server_url + "/?model=photo&tile=64&crash-after=2")  # one engine: no switch
     wait_until_ready(page)
     page.set_input_files("[data-testid=file-input]", str(big))
     page.click("[data-testid=denoise]")
@@ -347,6 +347,8 @@ def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
     assert wait_until_ready(page) == backend
     page.set_input_files("[data-testid=file-input]", str(photo))
     wait_phase(page, "ready")
+    # White noise: the page loads its white-noise model first, then knows the strength.
+    page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])", timeout=120_000)
     auto = int(page.get_attribute("[data-testid=strength]", "data-auto"))
     wait_preview(page, auto)
     page.locator("[data-testid=strength]").fill("30")
