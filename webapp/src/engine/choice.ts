@@ -13,7 +13,7 @@ export interface IndexChoice {
 }
 
 /** The model for this image when the user has not picked one: the index's white-noise
- * model where the noise reads white (a camera-noise model is 0.7 dB behind a white-noise
+ * model where the noise reads white (a camera-noise model is 0.4-1.0 dB behind a white-noise
  * one on CBSD68's white noise and 4 dB on saturated colours: docs/real-noise.md), else
  * its default. Mirrors training/strength.py `page_model`. */
 export function modelForImage(estimate: SigmaEstimate, index: IndexChoice): string {

@@ -131,12 +131,17 @@ export const isCorrelated = (estimate: SigmaEstimate): boolean => estimate.coars
  * training/strength.py. */
 export const WHITE_MODEL_FROM = 5;
 
-/** White noise, as synthetic noise is and no camera's is: both scales read it alike, the
- * coarse one read at all (a scale whose blocks are all clipped reads 0, which says
- * nothing), and at least WHITE_MODEL_FROM. No real pair of CC15 or Nam25 reads so
- * (coarse / fine 2.6-4.5). Mirrors training/strength.py `reads_white`. */
+/** Coarse / fine at most this for the white-noise model: tighter than CORRELATED_RATIO,
+ * because camera photos downscaled 2-4x read 1.1-1.5 and lose with the white-noise model.
+ * Mirrors training/strength.py. */
+export const WHITE_RATIO = 1.1;
+
+/** White noise, as added noise is and no camera's is: both scales read it alike (camera
+ * noise reads 2.6-4.5x on the real pairs), the coarse one read at all (a scale whose blocks
+ * are all clipped reads 0, which says nothing), and at least WHITE_MODEL_FROM. Mirrors
+ * training/strength.py `reads_white`; docs/real-noise.md has the numbers. */
 export const readsWhite = (estimate: SigmaEstimate): boolean =>
-  estimate.coarse > 0 && !isCorrelated(estimate) && estimate.fine >= WHITE_MODEL_FROM;
+  estimate.coarse > 0 && estimate.coarse <= WHITE_RATIO * estimate.fine && estimate.fine >= WHITE_MODEL_FROM;
 
 /** Whether this model's auto strength for this image waits for the learned level. */
 export const needsLevel = (estimate: SigmaEstimate, card: Pick<ModelCard, 'auto_strength'>): boolean =>
