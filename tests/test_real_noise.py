@@ -124,6 +124,24 @@ def test_white_noise_and_only_white_noise_goes_to_the_white_noise_model() -> Non
     assert strength.page_model(strength.Estimate(25, 25, 25), {"default": "photo"}) == "photo"
 
 
+def test_a_coarse_scale_clipped_everywhere_is_camera_noise_not_white() -> None:
+    """A dark shot with heavy noise clips a third of its pixels at black, in every block:
+    the estimate says its coarse scale read nothing, and the strength then follows the
+    card's calibration and the learned level instead of the clipped 0 (it told `photo` 0
+    on such crops: docs/real-noise.md, "An unreadable scale"); a clean image does not."""
+    rng = np.random.default_rng(5)
+    dark = np.clip(np.round(12 + rng.normal(0, 30, (128, 128, 3))), 0, 255).astype(np.uint8)
+    estimate = strength.estimate_noise(dark)
+    assert estimate.coarse_clipped and estimate.coarse == 0
+    assert strength.is_correlated(estimate) and not strength.reads_white(estimate)
+    calibration = {"gain": 1.0, "offset": 3.0, "level": {"gain": 1.0, "offset": 2.0}}
+    # The level's fit (32), at most LEVEL_MOST_BELOW under it: the hand-made fit reads 0.
+    assert strength.calibrated(dataclasses.replace(estimate, level=30.0), calibration, 50) == 28
+    clean = np.full((128, 128, 3), 100, np.uint8)
+    assert not strength.estimate_noise(clean).coarse_clipped
+    assert not strength.is_correlated(strength.estimate_noise(clean))
+
+
 def test_the_level_fit_is_its_own_and_the_page_takes_the_smaller() -> None:
     """The level's fit is fitted as if alone (the hand-made fit picks lower strengths on
     these pairs, the level's fit must still follow the level), and a card with both

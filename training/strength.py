@@ -79,9 +79,14 @@ class Estimate:
     coarse: float  # on the 2x averaged image, in per-pixel white-noise terms
     auto: float  # max of the two, at most 75: what the calibration starts from
     level: float | None = None  # the learned noise level (noise_level.py), if read
+    # Every block of the coarse scale clipped (in two channels or three): it read nothing,
+    # which is not the "same at both scales" of white noise (is_correlated).
+    coarse_clipped: bool = False
 
 
-def _quiet_block_sigma(plane: np.ndarray, clipped: np.ndarray) -> float:
+def _quiet_block_sigma(plane: np.ndarray, clipped: np.ndarray) -> float | None:
+    """Sigma from the quietest blocks of the diagonal Haar band; None when every block
+    is clipped (0 for a plane too small for one block)."""
     height, width = plane.shape
     bh, bw = height // 2 // BLOCK, width // 2 // BLOCK
     if bh == 0 or bw == 0:
@@ -93,7 +98,7 @@ def _quiet_block_sigma(plane: np.ndarray, clipped: np.ndarray) -> float:
     clipped_count = c.reshape(bh, 2 * BLOCK, bw, 2 * BLOCK).sum(axis=(1, 3))
     kept = np.sort(energy[clipped_count <= MAX_CLIPPED_SHARE * 4 * BLOCK * BLOCK])
     if kept.size == 0:
-        return 0.0
+        return None
     return math.sqrt(kept[int(math.floor(QUANTILE * (kept.size - 1)))]) / QUANTILE_BIAS
 
 
@@ -115,20 +120,26 @@ def estimate_noise(rgb: np.ndarray) -> Estimate:
     crop_w, crop_h = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
     x0, y0 = (width - crop_w) >> 1, (height - crop_h) >> 1
     crop = rgb[y0 : y0 + crop_h, x0 : x0 + crop_w]
-    fine, coarse = [], []
+    fine, coarse, unread = [], [], 0
     for channel in range(3):
         plane = crop[..., channel].astype(np.float32)
         clipped = (crop[..., channel] == 0) | (crop[..., channel] == 255)
-        fine.append(_quiet_block_sigma(plane, clipped))
-        coarse.append(2 * _quiet_block_sigma(*_halve(plane, clipped)))
+        fine.append(_quiet_block_sigma(plane, clipped) or 0.0)
+        half = _quiet_block_sigma(*_halve(plane, clipped))
+        unread += half is None
+        coarse.append(2 * (half or 0.0))
     f, c = float(np.median(fine)), float(np.median(coarse))
-    return Estimate(fine=f, coarse=c, auto=min(75.0, max(f, c)))
+    return Estimate(fine=f, coarse=c, auto=min(75.0, max(f, c)), coarse_clipped=unread >= 2)
 
 
 def is_correlated(estimate: Estimate) -> bool:
     """Camera-like noise: the 2x-averaged estimate well above the finest one (3-4x on
-    every CC15 and Nam25 pair); white noise reads the same at both scales."""
-    return estimate.coarse > CORRELATED_RATIO * estimate.fine
+    every CC15 and Nam25 pair); white noise reads the same at both scales. A coarse scale
+    whose every block is clipped (heavy noise in dark phone shots) counts as camera noise
+    too, so that the card's calibration and the learned level decide: taken for white
+    noise, such photos were told the fine estimate, often 0, where the level reads 20-90
+    (docs/real-noise.md, "An unreadable scale")."""
+    return estimate.coarse > CORRELATED_RATIO * estimate.fine or estimate.coarse_clipped
 
 
 def reads_white(estimate: Estimate) -> bool:

@@ -18,7 +18,7 @@ for seed in (2026, 7, 11, 12):
             e = estimate_with_level(noisy, level)
             if e.coarse > 0:
                 continue
-            page = strength_for(e, card)
+            page = strength_for(replace(e, coarse_clipped=False), card)
             camera = calibrated(replace(e, coarse=CORRELATED_RATIO * e.fine + 1e-3), card["auto_strength"], card["sigma_range"][1])
             p = page_passes(card, noisy)
             r = [psnr_uint8(target, denoise_at(model, card, noisy, s, passes=p)) for s in (page, camera, rms)]

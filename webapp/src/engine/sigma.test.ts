@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoStrength, estimateSigma, LEVEL_MOST_BELOW, needsLevel, strengthTop, withinRange } from './sigma';
+import { autoStrength, estimateSigma, isCorrelated, LEVEL_MOST_BELOW, needsLevel, strengthTop, withinRange } from './sigma';
 
 /** Seeded normal noise (Box-Muller on a small LCG): repeatable test images. */
 function gaussian(seed: number): () => number {
@@ -93,6 +93,23 @@ describe('estimateSigma', () => {
     }
     const est = estimateSigma(px, w, w);
     expect(Math.abs(est.auto - 25) / 25).toBeLessThan(0.12);
+  });
+
+  it('says when every coarse block is clipped, and calls that camera noise, not white', () => {
+    // A dark shot with heavy noise: black clips a third of the pixels, in every block.
+    const w = 128;
+    const noise = whiteNoise(w, w, 30, 5);
+    const px = image(w, w, noise);
+    for (let i = 0; i < w * w; i++) px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = 12 + noise[i];
+    const est = estimateSigma(px, w, w);
+    expect(est.coarseClipped).toBe(true);
+    expect(isCorrelated(est)).toBe(true);
+    const card = { sigma_range: [0, 50] as [number, number], auto_strength: { gain: 1, offset: 3, level: { model: '../noise-level', gain: 1, offset: 2 } } };
+    expect(needsLevel(est, card)).toBe(true);
+    // The level's fit (32), at most LEVEL_MOST_BELOW under it: the hand-made fit reads 0.
+    expect(autoStrength({ ...est, level: 30 }, card)).toBe(32 - LEVEL_MOST_BELOW);
+    const clean = estimateSigma(image(w, w, new Float32Array(w * w)), w, w);
+    expect(clean.coarseClipped).toBe(false); // nothing clipped: read as before
   });
 
   it('reads a clean smooth image as nearly noiseless', () => {

@@ -32,6 +32,8 @@ export interface SigmaEstimate {
   auto: number;
   /** The learned noise level (level.ts), once read; used where the card has its fit. */
   level?: number | null;
+  /** Every block of the coarse scale clipped (in two channels or three): it read nothing. */
+  coarseClipped?: boolean;
 }
 
 const MAX_SAMPLES = 1 << 20;
@@ -43,9 +45,10 @@ const QUANTILE_BIAS = 0.889;
 
 /**
  * Sigma from the quietest blocks of the diagonal Haar band of a w x h plane; pixels
- * flagged in `clipped` (same layout) keep their block out.
+ * flagged in `clipped` (same layout) keep their block out. Null when every block is
+ * clipped (0 for a plane too small for one block).
  */
-function quietBlockSigma(plane: Float32Array, clipped: Uint8Array, w: number, h: number): number {
+function quietBlockSigma(plane: Float32Array, clipped: Uint8Array, w: number, h: number): number | null {
   const bw = Math.floor(w / 2 / BLOCK);
   const bh = Math.floor(h / 2 / BLOCK);
   const energies: number[] = [];
@@ -64,7 +67,8 @@ function quietBlockSigma(plane: Float32Array, clipped: Uint8Array, w: number, h:
       if (clippedCount <= MAX_CLIPPED_SHARE * 4 * BLOCK * BLOCK) energies.push(sum / (BLOCK * BLOCK));
     }
   }
-  if (energies.length === 0) return 0;
+  if (bw === 0 || bh === 0) return 0;
+  if (energies.length === 0) return null;
   energies.sort((a, b) => a - b);
   return Math.sqrt(energies[Math.floor(QUANTILE * (energies.length - 1))]) / QUANTILE_BIAS;
 }
@@ -95,6 +99,7 @@ export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: 
   const y0 = (height - ch) >> 1;
   const fine: number[] = [];
   const coarse: number[] = [];
+  let unread = 0;
   for (let channel = 0; channel < 3; channel++) {
     const plane = new Float32Array(cw * ch);
     const clipped = new Uint8Array(cw * ch);
@@ -105,17 +110,21 @@ export function estimateSigma(pixels: Uint8ClampedArray, width: number, height: 
         clipped[y * cw + x] = v === 0 || v === 255 ? 1 : 0;
       }
     }
-    fine.push(quietBlockSigma(plane, clipped, cw, ch));
+    fine.push(quietBlockSigma(plane, clipped, cw, ch) ?? 0);
     const [half, halfClipped, hw, hh] = halve(plane, clipped, cw, ch);
-    coarse.push(2 * quietBlockSigma(half, halfClipped, hw, hh)); // averaging 4 pixels halves white noise
+    const halfSigma = quietBlockSigma(half, halfClipped, hw, hh);
+    if (halfSigma === null) unread++;
+    coarse.push(2 * (halfSigma ?? 0)); // averaging 4 pixels halves white noise
   }
   const f = median3(fine[0], fine[1], fine[2]);
   const c = median3(coarse[0], coarse[1], coarse[2]);
-  return { fine: f, coarse: c, auto: Math.min(75, Math.max(f, c)) };
+  return { fine: f, coarse: c, auto: Math.min(75, Math.max(f, c)), coarseClipped: unread >= 2 };
 }
 
 /** Camera-like noise reads well above its finest-scale estimate at the coarse scale (3-4x on
- * every real pair of CC15 and Nam25); white noise reads the same at both. */
+ * every real pair of CC15 and Nam25); white noise reads the same at both. A coarse scale whose
+ * every block is clipped (heavy noise in dark phone shots) counts as camera noise too, so
+ * that the calibration and the learned level decide (training/strength.py). */
 export const CORRELATED_RATIO = 1.5;
 
 /** How far below the learned level's fit the hand-made estimate's fit may pull the strength.
@@ -124,7 +133,8 @@ export const CORRELATED_RATIO = 1.5;
  * reads it right, and the smaller-of-two rule alone then leaves heavy grain (training/strength.py). */
 export const LEVEL_MOST_BELOW = 4;
 
-export const isCorrelated = (estimate: SigmaEstimate): boolean => estimate.coarse > CORRELATED_RATIO * estimate.fine;
+export const isCorrelated = (estimate: SigmaEstimate): boolean =>
+  estimate.coarse > CORRELATED_RATIO * estimate.fine || Boolean(estimate.coarseClipped);
 
 /** The finest estimate from which white noise sends the page to its white-noise model:
  * below it there is little to clean and the two scales read texture. Mirrors
