@@ -308,6 +308,42 @@ def test_white_noise_runs_the_white_noise_model_unless_one_was_picked(
     assert session.console_errors == []
 
 
+def test_a_dark_shot_clipped_everywhere_starts_at_the_learned_levels_strength(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """Heavy noise in a dark shot clips black in every block of the estimate's coarse scale:
+    the page (as training.strength) counts that as camera noise and reads the learned
+    level, instead of starting at the clipped estimate (0 here)."""
+    import keras
+
+    from training.strength import estimate_noise
+
+    rng = np.random.default_rng(5)
+    dark = synthetic_photo((256, 192)) // 8 + 4
+    noisy = np.clip(np.round(dark + rng.normal(0, 30, dark.shape)), 0, 255).astype(np.uint8)
+    path = tmp_path / "night.png"
+    Image.fromarray(noisy).save(path)
+    estimate = estimate_noise(noisy)
+    assert estimate.coarse_clipped and round(estimate.auto) == 0
+    level_model = keras.saving.load_model(
+        Path(__file__).resolve().parents[1] / "models/noise-level/model.keras"
+    )
+    web_card = json.loads((WEB_MODELS / "photo/denoiser.json").read_text())
+    expected = page_auto_strengths(noisy, web_card, level_model)
+    assert min(expected) >= 10  # the level reads the heavy noise
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(path))
+    page.wait_for_function(
+        "allowed => allowed.includes(Number(document.querySelector("
+        "'[data-testid=strength]')?.dataset.auto))",
+        arg=sorted(expected),
+        timeout=60_000,
+    )
+    assert page.input_value("[data-testid=model]") == "photo"  # not taken for white noise
+
+
 def test_without_its_learned_level_the_page_uses_the_hand_made_fit(
     session, server_url: str, tmp_path: Path
 ) -> None:
