@@ -65,6 +65,9 @@ export function App() {
   const [notice, setNotice] = useState('');
   const [state, dispatch] = useReducer(reducer, initialState);
   const [jobs, batchDispatch] = useReducer(batchReducer, []);
+  /** A queue is waiting or running (read by the pick callback, which outlives renders). */
+  const queueBusy = useRef(false);
+  queueBusy.current = jobs.some((j) => j.status === 'queued' || j.status === 'running');
   const jobIds = useRef(0);
   /** Output settings: null format follows the input's kind. */
   const [format, setFormat] = useState<OutputFormat | null>(null);
@@ -151,9 +154,10 @@ export function App() {
         file,
       };
       if (pick !== picks.current) return revoke(picture.url); // a later pick won
-      if (!picked.current && index.current) {
-        // Nobody picked a model: white noise (synthetic, never a camera's) gets the
-        // white-noise model, any other image the default (options.ts modelForImage).
+      if (!picked.current && index.current && !queueBusy.current) {
+        // Nobody picked a model: white noise (added, never a camera's) gets the
+        // white-noise model, any other image the default (engine/choice.ts). Not while
+        // a queue runs: it runs on the engine of the model in use.
         const model = modelForImage(picture.estimate, index.current);
         setModelName(model);
         setModelReason(
