@@ -156,7 +156,7 @@ def page_model(estimate: Estimate, index: dict[str, Any], picked: str | None = N
     """The model the page runs for this image: the one the user picked, else the index's
     white-noise model where the noise `reads_white` (a camera-noise model is 0.4-1.0 dB behind
     a white-noise one on CBSD68's white noise, 4 dB on saturated colours), else the
-    index's default. Mirrors options.ts `modelForImage`."""
+    index's default. Mirrors webapp/src/engine/choice.ts `modelForImage`."""
     if picked:
         return picked
     white = index.get("white_noise")

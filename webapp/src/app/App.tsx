@@ -90,9 +90,9 @@ export function App() {
       .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`models/index.json: HTTP ${r.status}`))))
       .then((listed: { models: ModelEntry[]; default?: string; white_noise?: string }) => {
         const names = listed.models.map((m) => m.name);
-        const start = startingModel(options.model, names, listed.default ?? names[0] ?? 'default');
-        if (start.problem) setWarnings((w) => [...w, start.problem!]);
         index.current = { default: listed.default ?? names[0] ?? 'default', white_noise: listed.white_noise };
+        const start = startingModel(options.model, names, index.current.default);
+        if (start.problem) setWarnings((w) => [...w, start.problem!]);
         picked.current = options.model !== undefined && !start.problem;
         setModels(listed.models);
         setModelName(start.model);

@@ -178,9 +178,9 @@ export class Denoiser {
 
   /** This model's auto strength for an image, as the page starts at it: the noise
    * estimate, and the learned level where the card uses one (the hand-made fit if it
-   * cannot be read). For callers that need no intermediate state (queue, widget). */
-  async autoStrength(image: ImageData): Promise<number> {
-    const estimate = estimateSigma(image.data, image.width, image.height);
+   * cannot be read). For callers that need no intermediate state (queue, widget); one that
+   * already estimated the image's noise passes that estimate. */
+  async autoStrength(image: ImageData, estimate = estimateSigma(image.data, image.width, image.height)): Promise<number> {
     const level = needsLevel(estimate, this.card) ? await this.level(image).catch(() => null) : null;
     return autoStrength({ ...estimate, level }, this.card);
   }

@@ -13,7 +13,7 @@ import { Denoiser } from '../engine/client';
 import { MAX_PASSES, type PassesSetting } from '../engine/passes';
 import { decodeImage, encodePng } from '../engine/image';
 import { backendLabel, type BackendName } from '../engine/protocol';
-import { estimateSigma, withinRange } from '../engine/sigma';
+import { estimateSigma, withinRange, type SigmaEstimate } from '../engine/sigma';
 import { modelForImage, type IndexChoice } from '../engine/choice';
 
 const APP_ROOT = new URL('../', import.meta.url);
@@ -114,10 +114,10 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
   const engine = await engineFor(options);
   /** No model named: each image runs the model the page would choose for it (white noise
    * gets the index's white-noise model; engine/choice.ts), that model's engine shared. */
-  const engineOf = async (pixels: ImageData): Promise<Denoiser> => {
+  const engineOf = async (estimate: SigmaEstimate): Promise<Denoiser> => {
     if (options.model !== undefined) return engine;
     const choice = await indexChoice();
-    const model = modelForImage(estimateSigma(pixels.data, pixels.width, pixels.height), choice);
+    const model = modelForImage(estimate, choice);
     return model === choice.default ? engine : engineFor({ ...options, model });
   };
   return {
@@ -129,9 +129,10 @@ export async function createDenoiser(options: CreateOptions = {}): Promise<Widge
     },
     async denoise(image, opts = {}) {
       const pixels = await pixelsOf(image);
-      const chosen = await engineOf(pixels);
+      const estimate = estimateSigma(pixels.data, pixels.width, pixels.height); // read once: model and strength
+      const chosen = await engineOf(estimate);
       const strength = opts.strength ?? 'auto';
-      const sigma = strength === 'auto' ? await chosen.autoStrength(pixels) : withinRange(strength, chosen.card);
+      const sigma = strength === 'auto' ? await chosen.autoStrength(pixels, estimate) : withinRange(strength, chosen.card);
       const result = await chosen.denoise(pixels, {
         sigma,
         passes: opts.passes,
