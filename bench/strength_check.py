@@ -39,6 +39,21 @@ SHOT = {"phone": (2e-3, 2e-2), "dark": (1e-2, 2e-2)}  # the training mix's range
 DARK_EXPOSURE = (0.15, 0.35)
 
 
+def camera_for(kind: str, rng: np.random.Generator) -> camera_noise.Camera:
+    """A random camera of the set `kind` (one of SETS): the training mix's, its shot
+    noise narrowed to phones' for `phone` and `dark`, under-exposed for `dark`, or the
+    heavy camera for `heavy`. Other checks on these sets (other crop sizes, downscaled
+    photos) draw their cameras here."""
+    sample = camera_noise.sample_heavy_camera if kind == "heavy" else camera_noise.sample_camera
+    camera = sample(rng)
+    if kind in SHOT:
+        shot = camera_noise.log_uniform(rng, SHOT[kind])
+        camera = dataclasses.replace(camera, shot=shot, read=camera_noise.read_noise(shot))
+    if kind == "dark":
+        camera = dataclasses.replace(camera, exposure=float(rng.uniform(*DARK_EXPOSURE)))
+    return camera
+
+
 def noisy_crops(
     images: list[np.ndarray], kind: str, seed: int
 ) -> list[tuple[np.ndarray, np.ndarray, float]]:
@@ -49,14 +64,7 @@ def noisy_crops(
     for image in images:
         clean = image[:CROP, :CROP] / np.float32(255)
         clean = clean[: clean.shape[0] // 2 * 2, : clean.shape[1] // 2 * 2]
-        sample = camera_noise.sample_heavy_camera if kind == "heavy" else camera_noise.sample_camera
-        camera = sample(rng)
-        if kind in SHOT:
-            shot = camera_noise.log_uniform(rng, SHOT[kind])
-            camera = dataclasses.replace(camera, shot=shot, read=camera_noise.read_noise(shot))
-        if kind == "dark":
-            camera = dataclasses.replace(camera, exposure=float(rng.uniform(*DARK_EXPOSURE)))
-        noisy, target = camera_noise.camera_noise(clean, rng, camera)
+        noisy, target = camera_noise.camera_noise(clean, rng, camera_for(kind, rng))
         crops.append((to_uint8(noisy), to_uint8(target), camera_noise.strength(noisy, target)))
     return crops
 

@@ -193,6 +193,30 @@ def test_strength_check_compares_the_auto_strengths_with_the_true_noise_level(
         assert float(row[7]) > float(row[3]) + 3
 
 
+def test_strength_check_draws_each_sets_camera_in_its_range() -> None:
+    """camera_for: phone and dark shot noise in the phone range, dark under-exposed,
+    heavy beyond the mix (its read noise above any phone's), mix the training draw."""
+    import numpy as np
+
+    from bench.strength_check import DARK_EXPOSURE, SHOT, camera_for
+    from training import camera_noise
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        for kind in ("phone", "dark"):
+            camera = camera_for(kind, rng)
+            assert SHOT[kind][0] <= camera.shot <= SHOT[kind][1]
+            assert camera.read == camera_noise.read_noise(camera.shot)
+        assert DARK_EXPOSURE[0] <= camera_for("dark", rng).exposure <= DARK_EXPOSURE[1]
+    # the same draws as the sample functions themselves, so the crops stay reproducible
+    for kind, sample in (
+        ("mix", camera_noise.sample_camera),
+        ("heavy", camera_noise.sample_heavy_camera),
+    ):
+        drawn, direct = camera_for(kind, np.random.default_rng(5)), sample(np.random.default_rng(5))
+        assert repr(drawn) == repr(direct)  # numpy fields: compared by their printed values
+
+
 def test_strength_check_names_a_folder_without_photos(tmp_path: Path) -> None:
     from bench import strength_check
 
