@@ -56,19 +56,30 @@ def worst_drop(curve: np.ndarray) -> float:
     return float(max(0.0, -np.min(np.diff(curve))))
 
 
-def check(loaded: tuple[Any, dict, Any], noisy_images: list[np.ndarray]) -> dict:
-    curves = [removed_curve(loaded, noisy) for noisy in noisy_images]
+def bending(names: list[str], curves: list[np.ndarray]) -> list[str]:
+    """The names of the crops whose curve falls by more than TOLERANCE somewhere: which
+    crop to look at when a set is not monotonic."""
+    return [
+        name for name, curve in zip(names, curves, strict=True) if worst_drop(curve) > TOLERANCE
+    ]
+
+
+def check(loaded: tuple[Any, dict, Any], named: list[tuple[str, np.ndarray]]) -> dict:
+    """The set's curves: how many bend, by how much at worst, which, and the mean curve."""
+    curves = [removed_curve(loaded, noisy) for _, noisy in named]
     drops = [worst_drop(c) for c in curves]
     return {
         "crops": len(curves),
         "not_monotonic": int(sum(d > TOLERANCE for d in drops)),
         "worst_drop": max(drops),
+        "bending": bending([name for name, _ in named], curves),
         "mean_curve": np.mean(curves, axis=0).round(2).tolist(),
     }
 
 
-def real_noisy(name: str, size: int) -> list[np.ndarray]:
-    """Centre crops of the real pairs' noisy photos; none when the set is absent."""
+def real_noisy(name: str, size: int) -> list[tuple[str, np.ndarray]]:
+    """(pair name, centre crop of its noisy photo) for each real pair; none when the set
+    is absent."""
     try:
         pairs = real_noise.read_pairs(real_noise.real_folder(name)).pairs
     except (real_noise.NoPairsError, data.NoImagesError):
@@ -77,7 +88,7 @@ def real_noisy(name: str, size: int) -> list[np.ndarray]:
     for pair in pairs:
         h, w = pair.noisy.shape[:2]
         y, x = max(0, (h - size) // 2), max(0, (w - size) // 2)
-        crops.append(pair.noisy[y : y + size, x : x + size])
+        crops.append((pair.name, pair.noisy[y : y + size, x : x + size]))
     return crops
 
 
@@ -93,23 +104,28 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     images = clean_photos(args.images, args.crops)
     loaded = load_model_and_level(args.model_dir)
-    sets = {kind: [c[0] for c in noisy_crops(images, kind, args.seed)] for kind in SETS}
+    # Synthetic crops are named by their photo's place in --images (crop 1 = the first).
+    sets = {
+        kind: [(f"crop {i}", c[0]) for i, c in enumerate(noisy_crops(images, kind, args.seed), 1)]
+        for kind in SETS
+    }
     sets.update({name: real_noisy(name, 192) for name in args.real})
     print(
         f"{args.model_dir.name}: RMS of (result - noisy) at slider values "
         f"{slider_values(loaded[1])}"
     )
-    print("| set | crops | not monotonic | worst drop | mean curve |")
-    print("|---|---|---|---|---|")
+    print("| set | crops | not monotonic | worst drop | mean curve | bending |")
+    print("|---|---|---|---|---|---|")
     failed = 0
-    for label, noisy_images in sets.items():
-        if not noisy_images:
+    for label, named in sets.items():
+        if not named:
             continue
-        r = check(loaded, noisy_images)
+        r = check(loaded, named)
         failed += r["not_monotonic"]
         curve = " ".join(f"{v:g}" for v in r["mean_curve"])
         print(
-            f"| {label} | {r['crops']} | {r['not_monotonic']} | {r['worst_drop']:.2f} | {curve} |"
+            f"| {label} | {r['crops']} | {r['not_monotonic']} | {r['worst_drop']:.2f} | {curve} "
+            f"| {', '.join(r['bending']) or '-'} |"
         )
     return 1 if failed else 0
 

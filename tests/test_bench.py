@@ -243,13 +243,15 @@ def test_slider_check_finds_the_shipped_photo_model_monotonic(tmp_path: Path, ca
     # The grid ends at the card's top (photo's range ends at 50 since stage 11).
     grid = slider_check.slider_values(card.read_card(ROOT / "models/photo"))
     for row in rows.values():
-        assert row[2] == "0"
+        assert row[2] == "0" and row[5] == "-"  # none bends, so none is named
         curve = [float(v) for v in row[4].split()]
         assert len(curve) == len(grid)
         # At the top several times what slider 8 removes (3x when the top was 75; 2x at 50).
         assert curve[0] < 1.5 and curve[-1] > 2 * curve[3]
     assert slider_check.worst_drop(np.array([0.0, 2.0, 1.5, 3.0])) == 0.5
     assert slider_check.worst_drop(np.array([0.0, 2.0, 3.0])) == 0.0
+    curves = [np.array([0.0, 2.0, 1.5]), np.array([0.0, 2.0, 1.9]), np.array([0.0, 1.0, 2.0])]
+    assert slider_check.bending(["falls", "wobbles", "rises"], curves) == ["falls"]
 
 
 def test_slider_check_names_a_folder_without_photos(tmp_path: Path) -> None:
