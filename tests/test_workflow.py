@@ -446,7 +446,7 @@ def test_many_photos_queue_each_at_its_own_strength_and_zip(
     sigmas = page.eval_on_selector_all(
         "[data-testid=job]", "rows => rows.map(r => r.querySelector('.muted').textContent)"
     )
-    strengths = [int(s.split("σ ")[1].rstrip(")")) for s in sigmas[:2]]
+    strengths = [int(s.split("σ ")[1].split(",")[0]) for s in sigmas[:2]]
     assert strengths[0] < strengths[1]  # each photo its own auto strength
     assert "SVG drawing" in page.inner_text("[data-testid=job][data-status=failed]")
 
@@ -460,6 +460,78 @@ def test_many_photos_queue_each_at_its_own_strength_and_zip(
     with page.expect_download() as one:
         page.locator("[data-testid=job-download]").first.click()
     assert one.value.suggested_filename == "calm-denoised.png"
+
+
+def test_each_queued_photo_runs_on_the_model_for_its_noise_unless_one_was_picked(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """A queue of camera, white and camera noise, no model picked: the white-noise file
+    runs on the index's white-noise model at the strength Python gives it there, the
+    camera files on the default, each row naming its model (as a photo dropped alone
+    would get). With ?model=fast every file runs on fast."""
+    import json
+
+    from converter import WEB_MODELS
+    from tests.test_page import phone_png
+    from training.strength import estimate_noise, page_model, strength_for
+
+    index = json.loads((WEB_MODELS / "index.json").read_text())
+    white, _, white_noisy = noisy_png(tmp_path, name="white.png")
+    camera, camera_noisy = phone_png(tmp_path)
+    assert page_model(estimate_noise(white_noisy), index) == index["white_noise"]
+    assert page_model(estimate_noise(camera_noisy), index) == index["default"]
+    second = tmp_path / "phone again.png"
+    second.write_bytes(camera.read_bytes())
+    files = [str(camera), str(white), str(second)]
+    white_card = json.loads((WEB_MODELS / index["white_noise"] / "denoiser.json").read_text())
+
+    page = session.page
+    page.goto(server_url + "/")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", files)
+    assert wait_jobs(page, lambda s: len(s) == 3 and set(s) == {"done"}) == ["done"] * 3
+    models = page.eval_on_selector_all(
+        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
+    )
+    assert models == [index["default"], index["white_noise"], index["default"]]
+    rows = page.eval_on_selector_all(
+        "[data-testid=job]", "rows => rows.map(r => r.querySelector('.muted').textContent)"
+    )
+    expected = strength_for(estimate_noise(white_noisy), white_card)
+    assert f"σ {expected}, {index['white_noise']}" in rows[1]
+    # the menu shows the model in use: the last file's
+    assert page.locator("[data-testid=model]").input_value() == index["default"]
+
+    page.goto(server_url + "/?model=fast")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", files)
+    assert wait_jobs(page, lambda s: len(s) == 3 and set(s) == {"done"}) == ["done"] * 3
+    models = page.eval_on_selector_all(
+        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
+    )
+    assert models == ["fast"] * 3
+    assert session.console_errors == []
+
+
+def test_a_queue_does_not_change_the_model_while_the_photo_view_denoises(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """Changing the model restarts the engine, which would end the photo view's run: a
+    white-noise file queued while the view denoises runs on the model in use."""
+    big = big_png(tmp_path, (800, 600))  # clean: no noise to switch for
+    white, _, _ = noisy_png(tmp_path, name="white.png")
+    page = session.page
+    page.goto(server_url + "/?tile=64")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", str(big))
+    page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])", timeout=60_000)
+    page.click("[data-testid=denoise]")
+    wait_for_first_tile(page)
+    page.set_input_files("[data-testid=file-input]", [str(white), str(white)])
+    page.wait_for_selector("[data-testid=download]", timeout=180_000)  # the view's run ended well
+    wait_jobs(page, lambda s: s and s[0] == "done", timeout=120)
+    assert page.inner_text("[data-testid=job-model] >> nth=0") == "photo"
+    assert session.console_errors == []
 
 
 def test_cancel_one_photo_or_all_in_the_queue(session, server_url: str, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ import { CancelledError, Denoiser } from '../engine/client';
 import { backendLabel } from '../engine/protocol';
 import { Compare } from './Compare';
 import { Preview } from './Preview';
-import { Batch } from './Batch';
+import { Batch, type QueueModels } from './Batch';
 import { batchReducer } from './batch';
 import { chosenFiles, droppedFiles, type Named } from './dropped';
 import { crop, inner, noisiestFlatCentre, previewContext, previewRegion } from './preview';
@@ -44,6 +44,10 @@ function ranOn(backend: string, out: { tiles: number; liteRtTiles: number }): st
   return `${out.tiles - out.liteRtTiles} of ${out.tiles} tiles ran on TF.js WASM`;
 }
 
+/** Why the page runs its white-noise model for an image (`noise`: whose noise). */
+const whiteNoiseReason = (noise: string, model: string) =>
+  `${noise} is white (the same at two scales), as added noise is and a camera's is not, so ${model}, the model for white noise, runs. Pick a model to choose yourself.`;
+
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(bytes < 1e6 ? 2 : 1)} MB`;
 
 export function App() {
@@ -68,6 +72,23 @@ export function App() {
   /** A queue is waiting or running (read by the pick callback, which outlives renders). */
   const queueBusy = useRef(false);
   queueBusy.current = jobs.some((j) => j.status === 'queued' || j.status === 'running');
+  /** The photo view is denoising on the engine: the queue may not change the model now. */
+  const viewRunning = useRef(false);
+  viewRunning.current = isRunning(state);
+  /** Each queued photo runs on the model for its noise until the user picks one (the same
+   * rule as a photo dropped alone), loaded between photos. */
+  const queueModels = useMemo<QueueModels>(
+    () => ({
+      modelFor: (estimate) => (picked.current || !index.current ? null : modelForImage(estimate, index.current)),
+      switchTo: (model, file) => {
+        if (viewRunning.current) return false;
+        setModelName(model);
+        setModelReason(model === index.current?.default ? null : whiteNoiseReason(`The noise of ${file}, in the queue,`, model));
+        return true;
+      },
+    }),
+    [],
+  );
   const jobIds = useRef(0);
   /** Output settings: null format follows the input's kind. */
   const [format, setFormat] = useState<OutputFormat | null>(null);
@@ -160,11 +181,7 @@ export function App() {
         // a queue runs: it runs on the engine of the model in use.
         const model = modelForImage(picture.estimate, index.current);
         setModelName(model);
-        setModelReason(
-          model === index.current.default
-            ? null
-            : `This image's noise is white (the same at two scales), as added noise is and a camera's is not, so ${model}, the model for white noise, runs. Pick a model to choose yourself.`,
-        );
+        setModelReason(model === index.current.default ? null : whiteNoiseReason("This image's noise", model));
       }
       dispatch({ type: 'decoded', pick, picture });
     } catch (e) {
@@ -177,11 +194,6 @@ export function App() {
     (named: Named[]) => {
       if (named.length === 1) return void chooseFile(named[0].file);
       if (named.length === 0) return;
-      if (!picked.current && index.current) {
-        // A queue runs one model for every file: the default, unless the user picked one.
-        setModelName(index.current.default);
-        setModelReason(null);
-      }
       batchDispatch({ type: 'add', jobs: named.map(({ file, name }) => ({ id: ++jobIds.current, name, file })) });
     },
     [chooseFile],
@@ -492,7 +504,7 @@ export function App() {
         {error}
       </div>
 
-      {jobs.length > 0 && <Batch denoiser={denoiser} jobs={jobs} dispatch={batchDispatch} />}
+      {jobs.length > 0 && <Batch denoiser={denoiser} jobs={jobs} dispatch={batchDispatch} models={queueModels} />}
       {previewBefore && (
         <Preview
           key={previewBeforeKey}

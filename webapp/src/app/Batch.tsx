@@ -3,6 +3,7 @@ import { useEffect, useRef, type Dispatch } from 'react';
 import { zipSync } from 'fflate';
 import { CancelledError, type Denoiser } from '../engine/client';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY } from '../engine/image';
+import { estimateSigma, type SigmaEstimate } from '../engine/sigma';
 import { nextJob, uniqueNames, type BatchAction, type Job } from './batch';
 import { encodeResult } from './output';
 
@@ -14,9 +15,26 @@ const STATUS_TEXT: Record<Job['status'], string> = {
   cancelled: 'cancelled',
 };
 
-/** Runs the next queued photo whenever none runs. */
-function useRunner(denoiser: Denoiser | null, jobs: Job[], dispatch: Dispatch<BatchAction>) {
+/** How the queue picks each photo's model (App.tsx holds the rule and the engine). */
+export interface QueueModels {
+  /** The model for an image with this noise; null: the model in use (the user picked one). */
+  modelFor: (estimate: SigmaEstimate) => string | null;
+  /** Load another model before the photo `file`; false when it cannot now (the photo
+   * view is denoising on the engine), and the photo runs on the model in use. */
+  switchTo: (model: string, file: string) => boolean;
+}
+
+/** A photo decoded for a model that was not loaded yet: the next engine takes it from here. */
+interface Decoded {
+  id: number;
+  image: ImageData;
+  estimate: SigmaEstimate;
+}
+
+/** Runs the next queued photo whenever none runs, each on the model for its noise. */
+function useRunner(denoiser: Denoiser | null, jobs: Job[], dispatch: Dispatch<BatchAction>, models: QueueModels) {
   const controllers = useRef(new Map<number, AbortController>());
+  const decoded = useRef<Decoded | null>(null);
   const next = nextJob(jobs);
   useEffect(() => {
     if (!denoiser || !next) return;
@@ -25,11 +43,19 @@ function useRunner(denoiser: Denoiser | null, jobs: Job[], dispatch: Dispatch<Ba
     controllers.current.set(job.id, controller);
     void (async () => {
       try {
-        const image = await decodeImage(job.file);
+        const kept = decoded.current?.id === job.id ? decoded.current : null;
+        decoded.current = null;
+        const image = kept?.image ?? (await decodeImage(job.file));
         if (controller.signal.aborted) return;
-        const sigma = await denoiser.autoStrength(image);
+        const estimate = kept?.estimate ?? estimateSigma(image.data, image.width, image.height);
+        const model = models.modelFor(estimate);
+        if (model && model !== denoiser.card.name && models.switchTo(model, job.name)) {
+          decoded.current = { id: job.id, image, estimate }; // this effect runs again on the new engine
+          return;
+        }
+        const sigma = await denoiser.autoStrength(image, estimate);
         if (controller.signal.aborted) return;
-        dispatch({ type: 'start', id: job.id, sigma });
+        dispatch({ type: 'start', id: job.id, sigma, model: denoiser.card.name });
         const out = await denoiser.denoise(image, {
           sigma,
           signal: controller.signal,
@@ -64,8 +90,18 @@ async function downloadZip(jobs: Job[]): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-export function Batch({ denoiser, jobs, dispatch }: { denoiser: Denoiser | null; jobs: Job[]; dispatch: Dispatch<BatchAction> }) {
-  const cancel = useRunner(denoiser, jobs, dispatch);
+export function Batch({
+  denoiser,
+  jobs,
+  dispatch,
+  models,
+}: {
+  denoiser: Denoiser | null;
+  jobs: Job[];
+  dispatch: Dispatch<BatchAction>;
+  models: QueueModels;
+}) {
+  const cancel = useRunner(denoiser, jobs, dispatch, models);
   const finished = jobs.filter((j) => j.status === 'done').length;
   const pending = jobs.some((j) => j.status === 'queued' || j.status === 'running');
   return (
@@ -91,7 +127,12 @@ export function Batch({ denoiser, jobs, dispatch }: { denoiser: Denoiser | null;
             <progress max={job.progress.total || 1} value={job.status === 'done' ? job.progress.total || 1 : job.progress.done} aria-label={`Progress of ${job.name}`} />{' '}
             <span className="muted">
               {STATUS_TEXT[job.status]}
-              {job.sigma !== undefined && ` (σ ${job.sigma})`}
+              {job.sigma !== undefined && (
+                <>
+                  {' '}
+                  (σ {job.sigma}, <span data-testid="job-model">{job.model}</span>)
+                </>
+              )}
             </span>{' '}
             {job.error && <span className="error">{job.error}</span>}
             {job.result && (

@@ -7,19 +7,19 @@ const added = (...names: string[]): Job[] =>
 const result = { name: 'a-denoised.jpg', url: 'blob:a', bytes: 3, blob: new Blob() };
 
 describe('the photo queue', () => {
-  it('runs one photo at a time, in order, each at its own strength', () => {
+  it('runs one photo at a time, in order, each at its own strength and model', () => {
     let jobs = added('a.jpg', 'b.jpg');
     expect(nextJob(jobs)?.id).toBe(1);
-    jobs = batchReducer(jobs, { type: 'start', id: 1, sigma: 9 });
+    jobs = batchReducer(jobs, { type: 'start', id: 1, sigma: 9, model: 'photo' });
     expect(nextJob(jobs)).toBeUndefined();
     jobs = batchReducer(jobs, { type: 'progress', id: 1, done: 1, total: 2 });
     jobs = batchReducer(jobs, { type: 'done', id: 1, result });
-    expect(jobs[0]).toMatchObject({ status: 'done', sigma: 9, result });
+    expect(jobs[0]).toMatchObject({ status: 'done', sigma: 9, model: 'photo', result }); // the row names its model
     expect(nextJob(jobs)?.id).toBe(2);
   });
 
   it('cancels one (queued or running) or all; late events of a cancelled job are dropped', () => {
-    let jobs = batchReducer(added('a', 'b', 'c'), { type: 'start', id: 1, sigma: 5 });
+    let jobs = batchReducer(added('a', 'b', 'c'), { type: 'start', id: 1, sigma: 5, model: 'photo' });
     jobs = batchReducer(jobs, { type: 'cancel', id: 2 });
     expect(jobs.map((j) => j.status)).toEqual(['running', 'cancelled', 'queued']);
     jobs = batchReducer(jobs, { type: 'cancel', id: 1 });

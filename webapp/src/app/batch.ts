@@ -20,13 +20,15 @@ export interface Job {
   status: JobStatus;
   progress: { done: number; total: number };
   sigma?: number;
+  /** The model that ran it (the queue picks one per photo until the user picks one). */
+  model?: string;
   result?: JobResult;
   error?: string;
 }
 
 export type BatchAction =
   | { type: 'add'; jobs: { id: number; name: string; file: File }[] }
-  | { type: 'start'; id: number; sigma: number }
+  | { type: 'start'; id: number; sigma: number; model: string }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'done'; id: number; result: JobResult }
   | { type: 'failed'; id: number; message: string }
@@ -44,7 +46,7 @@ export function batchReducer(jobs: Job[], action: BatchAction): Job[] {
     case 'add':
       return [...jobs, ...action.jobs.map((j) => ({ ...j, status: 'queued' as const, progress: { done: 0, total: 0 } }))];
     case 'start':
-      return update(jobs, action.id, (job) => (job.status === 'queued' ? { ...job, status: 'running', sigma: action.sigma } : null));
+      return update(jobs, action.id, (job) => (job.status === 'queued' ? { ...job, status: 'running', sigma: action.sigma, model: action.model } : null));
     case 'progress':
       return update(jobs, action.id, (job) => (job.status === 'running' ? { ...job, progress: { done: action.done, total: action.total } } : null));
     case 'done':
