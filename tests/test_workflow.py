@@ -534,6 +534,26 @@ def test_a_queue_does_not_change_the_model_while_the_photo_view_denoises(
     assert session.console_errors == []
 
 
+def test_a_model_picked_while_the_queue_runs_reruns_the_running_photo_on_it(
+    session, server_url: str, tmp_path: Path
+) -> None:
+    """Picking a model restarts the engine under the running photo: it is not lost (it
+    failed with "The denoiser was closed" before), it runs again on the picked model."""
+    names = [str(big_png(tmp_path, (400, 300), f"big{i}.png")) for i in range(2)]
+    page = session.page
+    page.goto(server_url + "/?tile=64")
+    wait_until_ready(page)
+    page.set_input_files("[data-testid=file-input]", names)
+    wait_jobs(page, lambda s: s and s[0] == "running", timeout=60)
+    page.select_option("[data-testid=model]", "fast")
+    assert wait_jobs(page, lambda s: set(s) <= {"done", "failed"}) == ["done", "done"]
+    models = page.eval_on_selector_all(
+        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
+    )
+    assert models == ["fast", "fast"]
+    assert session.console_errors == []
+
+
 def test_cancel_one_photo_or_all_in_the_queue(session, server_url: str, tmp_path: Path) -> None:
     names = []
     for i in range(3):

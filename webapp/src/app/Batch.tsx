@@ -1,7 +1,7 @@
 /** Many photos at once: the queue's rows, its runner, and the zip of every result. */
 import { useEffect, useRef, type Dispatch } from 'react';
 import { zipSync } from 'fflate';
-import { CancelledError, type Denoiser } from '../engine/client';
+import { CancelledError, ClosedError, type Denoiser } from '../engine/client';
 import { decodeImage, defaultFormat, DEFAULT_QUALITY } from '../engine/image';
 import { estimateSigma, type SigmaEstimate } from '../engine/sigma';
 import { nextJob, uniqueNames, type BatchAction, type Job } from './batch';
@@ -65,7 +65,8 @@ function useRunner(denoiser: Denoiser | null, jobs: Job[], dispatch: Dispatch<Ba
         const result = await encodeResult(out.image, source, defaultFormat(job.file.type), DEFAULT_QUALITY, false);
         dispatch({ type: 'done', id: job.id, result });
       } catch (error) {
-        if (!(error instanceof CancelledError)) dispatch({ type: 'failed', id: job.id, message: (error as Error).message });
+        if (error instanceof ClosedError) dispatch({ type: 'requeue', id: job.id });
+        else if (!(error instanceof CancelledError)) dispatch({ type: 'failed', id: job.id, message: (error as Error).message });
       } finally {
         controllers.current.delete(job.id);
       }

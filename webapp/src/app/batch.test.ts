@@ -32,6 +32,16 @@ describe('the photo queue', () => {
     expect(nextJob(jobs)).toBeUndefined();
   });
 
+  it('a photo whose engine closed under it (another model picked) runs again, first', () => {
+    let jobs = batchReducer(added('a', 'b'), { type: 'start', id: 1, sigma: 7, model: 'photo' });
+    jobs = batchReducer(jobs, { type: 'progress', id: 1, done: 1, total: 4 });
+    jobs = batchReducer(jobs, { type: 'requeue', id: 1 });
+    expect(jobs[0]).toMatchObject({ status: 'queued', progress: { done: 0, total: 0 }, sigma: undefined, model: undefined });
+    expect(nextJob(jobs)?.id).toBe(1);
+    jobs = batchReducer(jobs, { type: 'cancel', id: 2 });
+    expect(batchReducer(jobs, { type: 'requeue', id: 2 })[1].status).toBe('cancelled'); // only a running photo
+  });
+
   it('a failed photo does not stop the others', () => {
     let jobs = batchReducer(added('bad.svg', 'ok.png'), { type: 'failed', id: 1, message: 'This is an SVG drawing' });
     expect(jobs[0]).toMatchObject({ status: 'failed', error: 'This is an SVG drawing' });

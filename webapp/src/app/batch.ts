@@ -32,6 +32,7 @@ export type BatchAction =
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'done'; id: number; result: JobResult }
   | { type: 'failed'; id: number; message: string }
+  | { type: 'requeue'; id: number }
   | { type: 'cancel'; id: number }
   | { type: 'cancel-all' }
   | { type: 'clear' };
@@ -53,6 +54,10 @@ export function batchReducer(jobs: Job[], action: BatchAction): Job[] {
       return update(jobs, action.id, (job) => (job.status === 'running' ? { ...job, status: 'done', result: action.result } : null));
     case 'failed':
       return update(jobs, action.id, (job) => (active(job) ? { ...job, status: 'failed', error: action.message } : null));
+    case 'requeue': // its engine closed under it (another model was picked): it runs again
+      return update(jobs, action.id, (job) =>
+        job.status === 'running' ? { ...job, status: 'queued', progress: { done: 0, total: 0 }, sigma: undefined, model: undefined } : null,
+      );
     case 'cancel':
       return update(jobs, action.id, (job) => (active(job) ? { ...job, status: 'cancelled', progress: { done: 0, total: 0 } } : null));
     case 'cancel-all':

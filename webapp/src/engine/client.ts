@@ -60,6 +60,15 @@ export class CancelledError extends Error {
   }
 }
 
+/** The denoiser was disposed (the page changed models) with the job pending: the job did
+ * nothing wrong, and a caller may run it again on the next denoiser. */
+export class ClosedError extends Error {
+  constructor() {
+    super('The denoiser was closed');
+    this.name = 'ClosedError';
+  }
+}
+
 type Pending = {
   /** Settles the job with its final reply (a result, or a level). */
   accept: (reply: WorkerReply) => void;
@@ -188,7 +197,8 @@ export class Denoiser {
   dispose(): void {
     this.disposed = true;
     this.worker.terminate();
-    this.failAll('The denoiser was closed');
+    for (const job of this.pending.values()) job.reject(new ClosedError());
+    this.pending.clear();
   }
 
   /**
@@ -204,7 +214,7 @@ export class Denoiser {
   ): Promise<T> {
     if (options.signal?.aborted) return Promise.reject(new CancelledError());
     if (this.broken) return Promise.reject(new Error(this.broken));
-    if (this.disposed) return Promise.reject(new Error('The denoiser was closed'));
+    if (this.disposed) return Promise.reject(new ClosedError());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const send = () => {
