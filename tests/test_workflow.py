@@ -417,6 +417,13 @@ def job_statuses(page) -> list[str]:  # noqa: ANN001
     return page.eval_on_selector_all("[data-testid=job]", "rows => rows.map(r => r.dataset.status)")
 
 
+def job_models(page) -> list[str]:  # noqa: ANN001
+    """The model each queue row names (rows not started yet name none)."""
+    return page.eval_on_selector_all(
+        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
+    )
+
+
 def wait_jobs(page, done: callable, timeout: float = 180) -> list[str]:  # noqa: ANN001
     deadline = time.monotonic() + timeout
     while not done(statuses := job_statuses(page)):
@@ -490,9 +497,7 @@ def test_each_queued_photo_runs_on_the_model_for_its_noise_unless_one_was_picked
     wait_until_ready(page)
     page.set_input_files("[data-testid=file-input]", files)
     assert wait_jobs(page, lambda s: len(s) == 3 and set(s) == {"done"}) == ["done"] * 3
-    models = page.eval_on_selector_all(
-        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
-    )
+    models = job_models(page)
     assert models == [index["default"], index["white_noise"], index["default"]]
     rows = page.eval_on_selector_all(
         "[data-testid=job]", "rows => rows.map(r => r.querySelector('.muted').textContent)"
@@ -506,9 +511,7 @@ def test_each_queued_photo_runs_on_the_model_for_its_noise_unless_one_was_picked
     wait_until_ready(page)
     page.set_input_files("[data-testid=file-input]", files)
     assert wait_jobs(page, lambda s: len(s) == 3 and set(s) == {"done"}) == ["done"] * 3
-    models = page.eval_on_selector_all(
-        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
-    )
+    models = job_models(page)
     assert models == ["fast"] * 3
     assert session.console_errors == []
 
@@ -530,7 +533,7 @@ def test_a_queue_does_not_change_the_model_while_the_photo_view_denoises(
     page.set_input_files("[data-testid=file-input]", [str(white), str(white)])
     page.wait_for_selector("[data-testid=download]", timeout=180_000)  # the view's run ended well
     wait_jobs(page, lambda s: s and s[0] == "done", timeout=120)
-    assert page.inner_text("[data-testid=job-model] >> nth=0") == "photo"
+    assert job_models(page)[0] == "photo"
     assert session.console_errors == []
 
 
@@ -547,9 +550,7 @@ def test_a_model_picked_while_the_queue_runs_reruns_the_running_photo_on_it(
     wait_jobs(page, lambda s: s and s[0] == "running", timeout=60)
     page.select_option("[data-testid=model]", "fast")
     assert wait_jobs(page, lambda s: set(s) <= {"done", "failed"}) == ["done", "done"]
-    models = page.eval_on_selector_all(
-        "[data-testid=job-model]", "els => els.map(e => e.textContent)"
-    )
+    models = job_models(page)
     assert models == ["fast", "fast"]
     assert session.console_errors == []
 

@@ -197,8 +197,7 @@ export class Denoiser {
   dispose(): void {
     this.disposed = true;
     this.worker.terminate();
-    for (const job of this.pending.values()) job.reject(new ClosedError());
-    this.pending.clear();
+    this.failAll(new ClosedError());
   }
 
   /**
@@ -238,7 +237,7 @@ export class Denoiser {
     worker.onerror = (event) => {
       event.preventDefault();
       const why = event.message || 'the browser gave no reason; it may have run out of memory';
-      this.failAll(`The denoising engine stopped unexpectedly (${why}). Try again, or a smaller image or the fast model.`);
+      this.failAll(new Error(`The denoising engine stopped unexpectedly (${why}). Try again, or a smaller image or the fast model.`));
       this.restart();
     };
   }
@@ -251,8 +250,8 @@ export class Denoiser {
     this.restart();
   }
 
-  private failAll(message: string): void {
-    for (const job of this.pending.values()) job.reject(new Error(message));
+  private failAll(error: Error): void {
+    for (const job of this.pending.values()) job.reject(error);
     this.pending.clear();
   }
 
@@ -274,7 +273,7 @@ export class Denoiser {
       .catch((error: Error) => {
         this.broken = `The denoiser could not restart: ${error.message}`;
         this.restarting = false;
-        this.failAll(this.broken);
+        this.failAll(new Error(this.broken));
       });
   }
 
