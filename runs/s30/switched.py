@@ -1,7 +1,8 @@
 """Session 30, rule G4b: camera crops downscaled 2x and 4x (area) that read white run
 `default` by themselves (training.strength.reads_white); PSNR there of photo, the shipped
 default and a candidate, at the page's strength and passes (seeds 2028 and 2029, as
-runs/s28/pick.py drew them). usage: switched.py CANDIDATE_DIR"""
+runs/s28/pick.py drew them). usage: switched.py CANDIDATE_DIR [OUT_JSON] (session 31 reuses
+it for its rule H4b with an OUT_JSON of its own)"""
 import json
 import sys
 from pathlib import Path
@@ -41,4 +42,4 @@ for seed in (2028, 2029):
             if rows:
                 r = np.array(rows).mean(axis=0)
                 print(f"{seed} {kind} /{f}: {len(rows)} switch; photo {r[0]:.2f} default {r[1]:.2f} candidate {r[2]:.2f}", flush=True)
-Path("runs/s30/switched.json").write_text(json.dumps(out, indent=1))
+Path(sys.argv[2] if len(sys.argv) > 2 else "runs/s30/switched.json").write_text(json.dumps(out, indent=1))
