@@ -16,7 +16,7 @@ test: $(DEV_VENV)/.installed chromium browsers servers build bench/runtimes/node
 	cd webapp && npm test
 	$(DEV_VENV)/bin/ruff check training converter webapp tests bench notebooks
 	$(DEV_VENV)/bin/ruff format --check training converter webapp tests bench notebooks
-	$(DEV_VENV)/bin/python -m pytest tests
+	$(DEV_VENV)/bin/python -m pytest tests --durations=30
 
 ## The same user paths in Chromium, Firefox ESR and WebKitGTK only (part of `make test`).
 test-engines: $(DEV_VENV)/.installed chromium browsers build
