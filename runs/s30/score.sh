@@ -1,11 +1,12 @@
 #!/bin/bash
 # Session 30: score a default candidate (runs/s30/m/NAME) by rules G1-G5 (plan.md), in two
 # halves on the two cores: A = G2, G3, G1 (one pass); B = G4, G1 page passes, G5.
-# usage: runs/s30/score.sh NAME A|B
+# usage: runs/s30/score.sh NAME A|B [SESSION]: SESSION (default s30) names the runs/ folder
+# of the candidate and its logs; session 31 scored d31 by its rules H1-H5 with s31.
 set -x
 cd /work/main
 export PYTHONPATH=. TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
-N=$1; M=runs/s30/m/$N; D=runs/s30/eval-$N; PY=.venv/bin/python
+N=$1; S=${3:-s30}; M=runs/$S/m/$N; D=runs/$S/eval-$N; PY=.venv/bin/python
 mkdir -p $D
 if [ "$2" = A ]; then
   taskset -c 0 $PY -m bench.saturated --models $M --docs $D/saturated > $D/saturated.log 2>&1

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Session 31: score.sh B's steps after the real pairs, run on core 0 once A was done
+# Session 31: `runs/s30/score.sh d31 B s31`'s steps after the real pairs, run on core 0 once A was done
 # (B's own copy of them was stopped after its real-pair step).
 set -x
 cd /work/main
