@@ -255,9 +255,9 @@ export class LiteRtTiles {
     }
   }
 
-  async warmUp(file: LiteRtFile): Promise<void> {
-    const side = file.input;
-    await this.run(file, new Float32Array(side * side * 4), side, side);
+  /** Fetch and compile `file` now (XNNPack packs its weights here), without running it. */
+  async compile(file: LiteRtFile): Promise<void> {
+    await this.model(file);
   }
 
   dispose(): void {
