@@ -255,7 +255,7 @@ export class LiteRtTiles {
     }
   }
 
-  /** Fetch and compile `file` now (XNNPack packs its weights here), without running it. */
+  /** Fetch and compile `file` now, without running it. */
   async compile(file: LiteRtFile): Promise<void> {
     await this.model(file);
   }
