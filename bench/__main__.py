@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     for model in models:
         results["native"].append(native.time_native(ROOT / "models" / model, sizes, log))
     log("CBM3D")
-    # --quick times CBM3D on a 1/16 MP card (about 7 s here; 0.25 MP took 27 s of the
+    # --quick times CBM3D on a 1/16 MP card (8 s here; 0.25 MP took 27 s of the
     # subset's two minutes): the speed per MP, not its size dependence, is what it reports.
     results["cbm3d"] = native.time_cbm3d([0.0625] if args.quick else sizes[:2], log)
     import bm3d

@@ -78,14 +78,15 @@ def speed_tables(results: dict) -> list[str]:
     return [
         "## Speed in the browser",
         "",
-        "Milliseconds per megapixel (lower is better), σ = 25, the engine's default tile size "
-        "for this backend and machine (WASM: 1024 px where the browser reports 8 GB of "
+        "Milliseconds per megapixel (lower is better), σ = 25, the engine's default tile size"
+        " for this backend and machine (WASM: 1024 px where the browser reports 8 GB of "
         "memory or more, else 512). Warm-up: the first inference after loading (shader "
-        "compilation, WASM set-up), counted apart; for litert-wasm only compiling its file "
-        "(its first run falls in the first size of a megapixel or more). `webgl` here is SwiftShader, a software "
-        "renderer (no GPU on this machine; the app itself would not choose it). A size is "
-        "skipped when the last one's speed (for webgl and cpu, first a 256×192 probe) "
-        "projects past the time cap (300 s for wasm, 120 s for the others).",
+        "compilation, WASM set-up), counted apart; for litert-wasm only compiling the default"
+        " tile's file (each file's first run falls in the first size that uses it). `webgl` "
+        "here is SwiftShader, a software renderer (no GPU on this machine; the app itself "
+        "would not choose it). A size is skipped when the last one's speed (for webgl and "
+        "cpu, first a 256×192 probe) projects past the time cap (300 s for wasm, 120 s for "
+        "the others).",
         "",
         "| model | backend | tile px | warm-up ms | " + " | ".join(f"{s} MP" for s in sizes) + " |",
         "|---|---|---:|---:|" + "---:|" * len(sizes),
