@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_pairs(page, url: str, pair_set: real_noise.PairSet, folder: Path, log) -> list[dict]:  # noqa: ANN001
-    """Each pair through the page, untouched: name, strength, passes, PSNR."""
+    """Each pair through the page, untouched: name, the model it ran, strength, passes, PSNR."""
     from tests.conftest import denoise_through_ui, wait_until_ready
 
     rows = []
@@ -42,6 +42,8 @@ def run_pairs(page, url: str, pair_set: real_noise.PairSet, folder: Path, log) -
         link = page.locator("[data-testid=download]")
         row = {
             "name": pair.name,
+            # the page's own pick: its default, or its white-noise model where the noise reads white
+            "model": page.input_value("[data-testid=model]"),
             "strength": int(link.get_attribute("data-sigma")),
             "passes": int(link.get_attribute("data-passes")),
             "backend": page.get_attribute("[data-testid=backend]", "data-backend"),
@@ -57,6 +59,7 @@ def compare(rows: list[dict], python: dict | None) -> dict:
     largest per-pair gap and how many strengths and passes agree."""
     summary: dict = {
         "pairs": len(rows),
+        "models": " ".join(sorted({r["model"] for r in rows})),
         "page": round(float(np.mean([r["psnr"] for r in rows])), 3),
     }
     if python:
@@ -83,16 +86,19 @@ def markdown(model: str, summaries: dict[str, dict], seconds: float) -> str:
         " photo dropped into the built page on the real server in headless Chromium, nothing"
         " touched (auto strength, automatic passes, the backend the page picks), Denoise,"
         " the download scored against the reference (PSNR on uint8, dB). Python: the same"
-        f" pairs in `training.evaluate --real` (docs/real-noise.json). Model: `{model}`.",
+        f" pairs in `training.evaluate --real` (docs/real-noise.json), model `{model}`."
+        " Models run: what the page ran, its default or, where an image's noise reads"
+        " white, its white-noise model.",
         "",
-        "| set | pairs | page | Python | largest per-pair gap | same strength | same passes |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| set | pairs | page | Python | largest per-pair gap | same strength | same passes"
+        " | models run |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for label, s in summaries.items():
         lines.append(
             f"| {label} | {s['pairs']} | **{s['page']:.2f}** | {s.get('python', float('nan')):.2f} |"
             f" {s.get('largest_gap', float('nan')):.3f} | {s.get('same_strength', '–')} |"
-            f" {s.get('same_passes', '–')} |"
+            f" {s.get('same_passes', '–')} | {s['models']} |"
         )
     return "\n".join(lines) + "\n"
 

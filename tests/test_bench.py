@@ -336,10 +336,12 @@ def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None
     assert page_real.main([str(folder), "--out", str(tmp_path / "docs")]) == 0  # photo
     saved = json.loads((tmp_path / "docs/page-real.json").read_text())
     (row,) = saved["pairs"]["pairs"]
-    assert row["passes"] == 4 and row["strength"] > 0
+    assert row["model"] == "photo" and row["passes"] == 4 and row["strength"] > 0
     assert row["psnr"] > psnr_uint8(clean, noisy) + 0.3  # it really denoised
-    assert "| pairs | 1 | **" in (tmp_path / "docs/page-real.md").read_text()
+    report = (tmp_path / "docs/page-real.md").read_text()
+    assert "| pairs | 1 | **" in report and report.rstrip().endswith("| photo |")
     python = {"pairs": {"cam": {"auto": row["psnr"] - 0.01, "auto_strength": 3, "passes": 4}}}
     summary = page_real.compare([row], python)
     assert summary["largest_gap"] == 0.01 and summary["same_passes"] == 1
+    assert summary["models"] == "photo"
     assert summary["same_strength"] == int(row["strength"] == 3)
