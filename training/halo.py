@@ -1,6 +1,6 @@
 """Measure the context a denoiser really needs: the smallest halo that keeps tiled = whole.
 
-    python -m training.halo models/photo [--update-card]
+    python -m training.halo models/photo [--update-card] [--crops 3]
 
 Why: every pixel of halo is computed twice where tiles overlap. The U-Nets' receptive
 field (97 px for `default` and `photo`) bounds the context in theory, but the weights
@@ -33,9 +33,10 @@ from training.noise import seeded_gaussian_noise
 TILE = 64
 MAX_GREY_DIFF = 1
 SIGMA = 25.0
+CROPS = 3
 
 
-def measure_images(count: int = 3) -> list[tuple[np.ndarray, float]]:
+def measure_images(count: int = CROPS) -> list[tuple[np.ndarray, float]]:
     """(noisy float image, strength) pairs: each crop with camera-mix noise at its true
     RMS and with sigma 25 white noise (every model meets both on the page)."""
     from converter.parity import parity_images
@@ -93,7 +94,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="write the measured halo into card.json (the receptive field is kept beside it)",
     )
+    p.add_argument(
+        "--crops",
+        type=positive_int,
+        default=CROPS,
+        help="crops measured on, each with both noises (default %(default)s; fewer is "
+        "quicker and less sure: the card says how many)",
+    )
     return p.parse_args(argv)
+
+
+def positive_int(text: str) -> int:
+    """--crops: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"error: {args.model_dir}: no {card.KERAS_NAME} in it")
     model = keras.saving.load_model(keras_file)
     model_card = card.read_card(args.model_dir)
-    images = measure_images()
+    images = measure_images(args.crops)
     found = smallest_context(model, model_card, images)
     receptive = model_card.get("receptive_field", model_card["halo"])
     print(
