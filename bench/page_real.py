@@ -54,17 +54,19 @@ def run_pairs(page, url: str, pair_set: real_noise.PairSet, folder: Path, log) -
     return rows
 
 
-def compare(rows: list[dict], python: dict | None) -> dict:
-    """The page's mean, and where the Python table has the same pairs, its mean, the
-    largest per-pair gap and how many strengths and passes agree."""
+def compare(rows: list[dict], python: dict | None, model: str) -> dict:
+    """The page's mean, and where the Python table (of `model`) has the same pairs run on
+    that model, its mean, the largest per-pair gap and how many strengths and passes agree
+    (a photo the page ran on its white-noise model has no Python row to meet)."""
     summary: dict = {
         "pairs": len(rows),
         "models": " ".join(sorted({r["model"] for r in rows})),
         "page": round(float(np.mean([r["psnr"] for r in rows])), 3),
     }
-    if python:
-        per_pair = python["pairs"]
-        known = [r for r in rows if r["name"] in per_pair]
+    per_pair = python["pairs"] if python else {}
+    known = [r for r in rows if r["name"] in per_pair and r["model"] == model]
+    if known:
+        summary["compared"] = len(known)
         summary["python"] = round(float(np.mean([per_pair[r["name"]]["auto"] for r in known])), 3)
         summary["largest_gap"] = round(
             max(abs(r["psnr"] - per_pair[r["name"]]["auto"]) for r in known), 3
@@ -95,9 +97,13 @@ def markdown(model: str, summaries: dict[str, dict], seconds: float) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for label, s in summaries.items():
+        python = f"{s['python']:.2f}" if "python" in s else "–"
+        if "python" in s and s["compared"] < s["pairs"]:  # the page ran another model on some
+            python += f" (the {s['compared']} run on `{model}`)"
+        gap = f"{s['largest_gap']:.3f}" if "largest_gap" in s else "–"
         lines.append(
-            f"| {label} | {s['pairs']} | **{s['page']:.2f}** | {s.get('python', float('nan')):.2f} |"
-            f" {s.get('largest_gap', float('nan')):.3f} | {s.get('same_strength', '–')} |"
+            f"| {label} | {s['pairs']} | **{s['page']:.2f}** | {python} |"
+            f" {gap} | {s.get('same_strength', '–')} |"
             f" {s.get('same_passes', '–')} | {s['models']} |"
         )
     return "\n".join(lines) + "\n"
@@ -129,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(name)
                 rows = run_pairs(page, url, pair_set, Path(folder), print)
                 results[pair_set.label] = rows
-                summaries[pair_set.label] = compare(rows, python.get(pair_set.label))
+                summaries[pair_set.label] = compare(rows, python.get(pair_set.label), model)
     finally:
         chromium.close()
     args.out.mkdir(parents=True, exist_ok=True)

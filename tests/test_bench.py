@@ -341,7 +341,18 @@ def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None
     report = (tmp_path / "docs/page-real.md").read_text()
     assert "| pairs | 1 | **" in report and report.rstrip().endswith("| photo |")
     python = {"pairs": {"cam": {"auto": row["psnr"] - 0.01, "auto_strength": 3, "passes": 4}}}
-    summary = page_real.compare([row], python)
+    summary = page_real.compare([row], python, "photo")
     assert summary["largest_gap"] == 0.01 and summary["same_passes"] == 1
     assert summary["models"] == "photo"
     assert summary["same_strength"] == int(row["strength"] == 3)
+    # A photo the page ran on its white-noise model is not set against photo's Python row.
+    white = {**row, "name": "flat", "model": "default"}
+    python["pairs"]["flat"] = {"auto": 10.0, "auto_strength": 25, "passes": 4}
+    mixed = page_real.compare([row, white], python, "photo")
+    assert mixed["compared"] == 1 and mixed["models"] == "default photo"
+    assert mixed["largest_gap"] == 0.01
+    table = page_real.markdown("photo", {"set": mixed}, 1.0)
+    assert "| (the 1 run on `photo`) |" not in table and "(the 1 run on `photo`)" in table
+    alone = page_real.compare([white], python, "photo")
+    assert "python" not in alone
+    assert "| set | 1 | **" in page_real.markdown("photo", {"set": alone}, 1.0)

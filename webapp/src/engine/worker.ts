@@ -98,9 +98,9 @@ async function startOn(request: Extract<WorkerRequest, { type: 'load' }>, after?
   }
   if (backend === 'litert-wasm') {
     // Compile the .tflite for the default tile now: a LiteRT.js that cannot start leaves
-    // for TF.js WASM before the first image. It is not run here: running it (the 1104-px
-    // file where the device reports 8 GB or more, 592 px below) took 9-14 s of `photo`'s
-    // start-up here (docs/runtimes.md), and photos under a megapixel never use it; a
+    // for TF.js WASM before the first image. It is not run here: running it took 9-14 s of
+    // `photo`'s start-up here (the 1104-px file, taken where the device reports 8 GB or
+    // more; 592 px below: docs/runtimes.md), and photos under a megapixel never use it; a
     // LiteRT.js that fails on a tile still finishes on TF.js (runTileWithFallback).
     try {
       liteRt = new LiteRtTiles(await startLiteRt(liteRtBase(request.wasmBase)), base, threads);
