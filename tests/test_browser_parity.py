@@ -85,6 +85,18 @@ def test_the_passes_menu_sets_the_passes(session, server_url: str, small_noisy) 
     assert psnr_uint8(one, got) > psnr_uint8(four, got) + 5
 
 
+def test_eight_passes_in_the_menu_match_keras(session, server_url: str, small_noisy) -> None:  # noqa: ANN001
+    """8 chosen in the menu (the four flips, then on the transposed tile, at 16-px tiles
+    so that most tiles are not square): the page's result is Keras's eight-pass result,
+    not the automatic four's."""
+    path, noisy = small_noisy
+    got = denoise_in_page(session, server_url, "backend=wasm&model=fast&tile=16", path, passes=8)
+    assert session.page.get_attribute("[data-testid=download]", "data-passes") == "8"
+    eight, four = keras_fast(noisy, 8), keras_fast(noisy)
+    assert psnr_uint8(eight, got) >= 45
+    assert psnr_uint8(eight, got) > psnr_uint8(four, got) + 3
+
+
 def test_tiles_in_the_page_equal_the_whole_image(session, server_url: str, small_noisy) -> None:  # noqa: ANN001
     path, _ = small_noisy
     whole = denoise_in_page(session, server_url, "backend=wasm&model=fast", path)

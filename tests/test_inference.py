@@ -43,12 +43,16 @@ def test_each_copy_is_flipped_back_and_the_copies_averaged() -> None:
         seen.append(x[0, :, :, 0].copy())
         return x[..., :3]
 
-    run_passes(record, inputs, 4)
-    plane = inputs[0, :, :, 0]
-    for got, want in zip(
-        seen, [plane, plane[:, ::-1], plane[::-1], plane[::-1, ::-1]], strict=True
-    ):
+    run_passes(record, inputs, MAX_PASSES)
+    plane, swapped = inputs[0, :, :, 0], inputs[0, :, :, 0].T
+    flips = [plane, plane[:, ::-1], plane[::-1], plane[::-1, ::-1]]
+    transposed = [swapped, swapped[:, ::-1], swapped[::-1], swapped[::-1, ::-1]]
+    for got, want in zip(seen, flips + transposed, strict=True):
         np.testing.assert_array_equal(got, want)  # the engine's FLIPS order
+    # Past 4, copies of the transposed tile: a network that answers its column index
+    # answers the row index there (mean 2.5 over the mirrored pairs), taken back to each
+    # pixel's own place: (4 x 4 + 4 x 2.5) / 8 everywhere.
+    np.testing.assert_allclose(run_passes(column, inputs, 8), np.full((2, 6, 9, 3), 3.25))
 
 
 @pytest.mark.parametrize("passes", [0, MAX_PASSES + 1])
@@ -57,15 +61,16 @@ def test_a_pass_count_out_of_range_is_refused(passes: int) -> None:
         run_passes(per_pixel, np.zeros((1, 8, 8, 4), np.float32), passes)
 
 
-def test_tiles_with_passes_give_the_whole_image_result() -> None:
+@pytest.mark.parametrize("passes", [4, 8])  # 8: transposed copies of non-square tiles too
+def test_tiles_with_passes_give_the_whole_image_result(passes: int) -> None:
     model = models.build("fast")
     noisy = np.random.default_rng(3).random((75, 98, 3)).astype(np.float32)
-    shape = {"multiple": models.size_multiple("fast"), "halo": 53, "passes": 4}
+    shape = {"multiple": models.size_multiple("fast"), "halo": 53, "passes": passes}
     whole = denoise_rgb(model, noisy, 25.0, **shape)
     tiled = denoise_rgb(model, noisy, 25.0, tile=20, **shape)
     np.testing.assert_allclose(tiled, whole, atol=1e-5)
     one = denoise_rgb(model, noisy, 25.0, multiple=shape["multiple"], halo=53)
-    assert np.abs(whole - one).max() > 1e-3  # four passes are not one
+    assert np.abs(whole - one).max() > 1e-3  # several passes are not one
 
 
 def test_auto_passes_are_the_pages() -> None:
@@ -90,5 +95,5 @@ def test_evaluate_takes_auto_or_a_count_and_names_a_wrong_one(
     assert evaluate.parse_args(["m", "--real", "CC15"]).passes == "auto"  # the page
     assert evaluate.parse_args(["m", "--passes", "2"]).passes == 2
     with pytest.raises(SystemExit):
-        evaluate.parse_args(["m", "--passes", "5"])
+        evaluate.parse_args(["m", "--passes", "9"])
     assert f"use auto or a whole number from 1 to {MAX_PASSES}" in capsys.readouterr().err

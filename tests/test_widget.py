@@ -263,7 +263,7 @@ def test_the_passes_attribute_runs_that_many_and_a_bad_one_is_named(
     api_auto = png_pixels(wait_for(page, "apiAuto"))
     np.testing.assert_array_equal(one, api_one)
     assert np.abs(one.astype(int) - api_auto.astype(int)).max() > 0  # Auto ran 4 on this photo
-    assert 'passes="five": use auto or a whole number from 1 to 4' in wait_for(page, "bad")
+    assert 'passes="five": use auto or a whole number from 1 to 8' in wait_for(page, "bad")
     page.evaluate("document.getElementById('bad').setAttribute('passes', '1')")
     page.evaluate("document.getElementById('bad').src = 'noisy.png?again'")
     np.testing.assert_array_equal(png_pixels(wait_for(page, "badDone")), one)

@@ -394,7 +394,7 @@ export function App() {
           />
         </label>
 
-        <label title="Each pass denoises a flipped copy of the photo and the copies are averaged: more passes remove a little more noise and take proportionally longer. Auto runs as many as keep a large photo's time unchanged.">
+        <label title="Each pass denoises a flipped (past 4, also transposed) copy of the photo and the copies are averaged: more passes remove a little more noise and take proportionally longer. Auto runs up to 4, as many as keep a large photo's time unchanged.">
           Passes{' '}
           <select
             data-testid="passes"
@@ -403,7 +403,7 @@ export function App() {
             onChange={(e) => setPassesSetting(e.target.value === 'auto' ? 'auto' : Number(e.target.value))}
           >
             <option value="auto">Auto{autoPassCount === null ? '' : ` (${autoPassCount} for this photo)`}</option>
-            {[1, 2, 4].map((n) => (
+            {[1, 2, 4, 8].map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>

@@ -30,7 +30,7 @@ export interface DenoiseOptions {
    * previews, whose pixels then differ from the full run's by at most a grey level or so.
    */
   halo?: number;
-  /** Flipped copies of each tile averaged (passes.ts): 1 to 4, or 'auto' (default): as
+  /** Flipped (past 4, transposed) copies of each tile averaged (passes.ts): 1 to 8, or 'auto' (default): as
    * many as the model's multiply-add budget allows for this image's size. */
   passes?: PassesSetting;
   onProgress?: (done: number, total: number, elapsedMs: number) => void;

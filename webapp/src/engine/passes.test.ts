@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUTO_PASSES_BUDGET, autoPasses, flipped, FLIPS, MAX_PASSES, passesFor, runPasses, type RunTile } from './passes';
+import { AUTO_PASSES_BUDGET, autoPasses, flipped, FLIPS, MAX_PASSES, passesFor, runPasses, transposed, type RunTile } from './passes';
 
 const PHOTO_MACS = 208_864;
 
@@ -13,6 +13,14 @@ describe('flipped', () => {
     expect(Array.from(flipped(v, 2, 3, 2, FLIPS[1]))).toEqual([4, 5, 2, 3, 0, 1, 10, 11, 8, 9, 6, 7]);
     expect(Array.from(flipped(v, 2, 3, 2, FLIPS[2]))).toEqual([6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5]);
     expect(Array.from(flipped(v, 2, 3, 2, FLIPS[3]))).toEqual([10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1]);
+  });
+
+  it('transposes: pixel (r, c) moves to (c, r) with its channels', () => {
+    const v = numbered(2, 3, 2);
+    expect(Array.from(transposed(v, 2, 3, 2))).toEqual([0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11]);
+    expect(transposed(transposed(v, 2, 3, 2), 3, 2, 2)).toEqual(v);
+    expect(MAX_PASSES).toBe(8);
+    expect(FLIPS.filter((f) => f.transpose).length).toBe(4);
   });
 
   it('undoes itself and leaves its input alone', () => {
@@ -50,6 +58,26 @@ describe('runPasses', () => {
     await runPasses(record, input, h, w, 4);
     expect(calls.map((x) => x[0])).toEqual([0, input[(w - 1) * 4], input[(h - 1) * w * 4], input[(h * w - 1) * 4]]);
   });
+
+  it('runs passes 5-8 on the transposed tile, its result put back in place', async () => {
+    const shapes: string[] = [];
+    const column: RunTile = async (_x, rows, cols) => {
+      shapes.push(`${rows}x${cols}`);
+      return Float32Array.from({ length: rows * cols * 3 }, (_, i) => Math.floor(i / 3) % cols);
+    };
+    const eight = await runPasses(column, input, h, w, 8);
+    expect(shapes).toEqual([...Array(4).fill(`${h}x${w}`), ...Array(4).fill(`${w}x${h}`)]);
+    // Columns mirrored average (w - 1) / 2; on the transposed tile a column is a row: (h - 1) / 2.
+    expect(new Set(eight)).toEqual(new Set([((w - 1) / 2 + (h - 1) / 2) / 2]));
+    const calls: Float32Array[] = [];
+    const record: RunTile = async (x, rows, cols) => {
+      calls.push(x);
+      return new Float32Array(rows * cols * 3);
+    };
+    await runPasses(record, input, h, w, 5);
+    // The fifth copy is the transposed tile: its second pixel is the input's second row's first.
+    expect([calls[4][0], calls[4][4]]).toEqual([input[0], input[w * 4]]);
+  });
 });
 
 describe('autoPasses', () => {
@@ -80,7 +108,7 @@ describe('passesFor', () => {
     expect(passesFor(2, 4000, 3000, { macs_per_pixel: PHOTO_MACS })).toBe(2);
   });
 
-  it.each([0, 5, 1.5, Number.NaN])('refuses %s, naming what it takes', (bad) => {
-    expect(() => passesFor(bad, 8, 8, {})).toThrow(/passes must be a whole number from 1 to 4 or 'auto'/);
+  it.each([0, 9, 1.5, Number.NaN])('refuses %s, naming what it takes', (bad) => {
+    expect(() => passesFor(bad, 8, 8, {})).toThrow(/passes must be a whole number from 1 to 8 or 'auto'/);
   });
 });

@@ -3,8 +3,11 @@
  * both), each result is flipped back, and the copies are averaged: a self-ensemble. Each
  * copy's noise looks new to the network while the scene is the same, so the average keeps
  * the scene and loses more noise (photo on the CC15 camera pairs: +0.08 dB at 2 passes,
- * +0.13 at 4). Flips rather than rotations keep a tile's shape, so LiteRT.js's fixed-size
- * tiles still fit. training/inference.py (run_passes, auto_passes) mirrors this module.
+ * +0.13 at 4). Auto takes flips only; passes 5-8 (the menu's 8) run the same four flips
+ * on the transposed tile (height and width swapped: LiteRT.js pads a tile into its square
+ * file either way): in Keras 8 copies gave +0.04 dB over 4 on the real pairs and +0.16 on
+ * the saturated set at sigma 15 (runs/s33). training/inference.py (run_passes, auto_passes,
+ * PASS_COPIES) mirrors this module.
  * Written by hand: the flips run on the tile's Float32Array, whatever runtime runs the
  * tile, and no runtime here offers an ensemble.
  */
@@ -16,15 +19,20 @@ export type RunTile = (input: Float32Array, height: number, width: number) => Pr
 export interface Flip {
   vertical: boolean;
   horizontal: boolean;
+  /** Rows and columns swapped before the flips (and after, on the way back). */
+  transpose: boolean;
 }
 
-/** The copy of each pass, in order (Python: FLIP_AXES). */
-export const FLIPS: readonly Flip[] = [
+const FOUR_FLIPS = [
   { vertical: false, horizontal: false },
   { vertical: false, horizontal: true },
   { vertical: true, horizontal: false },
   { vertical: true, horizontal: true },
 ];
+
+/** The copy of each pass, in order (Python: PASS_COPIES): the four flips, then the four
+ * flips of the transposed tile. */
+export const FLIPS: readonly Flip[] = [false, true].flatMap((transpose) => FOUR_FLIPS.map((flip) => ({ ...flip, transpose })));
 export const MAX_PASSES = FLIPS.length;
 
 /** Multiply-adds the page spends on one photo when it picks the passes: 6 megapixels of a
@@ -74,16 +82,33 @@ export function flipped(values: Float32Array, height: number, width: number, cha
   return out;
 }
 
-/** The tile's result averaged over `passes` flipped copies, summed in pass order in
- * float32 as Python does. */
+/** `[height, width, channels]` values as `[width, height, channels]`: rows become columns. */
+export function transposed(values: Float32Array, height: number, width: number, channels: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const from = (r * width + c) * channels;
+      const to = (c * height + r) * channels;
+      for (let k = 0; k < channels; k++) out[to + k] = values[from + k];
+    }
+  }
+  return out;
+}
+
+/** The tile's result averaged over `passes` copies (transposed, then flipped; each result
+ * taken back the other way), summed in pass order in float32 as Python does. */
 export async function runPasses(run: RunTile, input: Float32Array, height: number, width: number, passes: number): Promise<Float32Array> {
   if (passes === 1) return run(input, height, width);
   let total: Float32Array | null = null;
   for (const flip of FLIPS.slice(0, passes)) {
-    const copy = flip.vertical || flip.horizontal ? flipped(input, height, width, 4, flip) : input;
-    const raw = await run(copy, height, width);
+    const mirrors = flip.vertical || flip.horizontal;
+    const [h, w] = flip.transpose ? [width, height] : [height, width];
+    const turned = flip.transpose ? transposed(input, height, width, 4) : input;
+    const copy = mirrors ? flipped(turned, h, w, 4, flip) : turned;
+    const raw = await run(copy, h, w);
+    const back = mirrors ? flipped(raw, h, w, 3, flip) : raw;
     // A copy either way: a runtime may hand back a view of its own memory.
-    const out = flip.vertical || flip.horizontal ? flipped(raw, height, width, 3, flip) : Float32Array.from(raw);
+    const out = flip.transpose ? transposed(back, h, w, 3) : mirrors ? back : Float32Array.from(raw);
     if (total === null) total = out;
     else for (let i = 0; i < total.length; i++) total[i] += out[i];
   }

@@ -74,7 +74,7 @@ export type WorkerRequest =
       pixels: Uint8ClampedArray; // RGBA, transferred
       sigma: number; // 0-255 scale
       tileSize?: number;
-      /** Flipped copies of each tile averaged, 1 to 4 (passes.ts; the client resolves 'auto'). */
+      /** Flipped (past 4, transposed) copies of each tile averaged, 1 to 8 (passes.ts; the client resolves 'auto'). */
       passes: number;
       /** Less context than the model's halo (previews; see DenoiseOptions.halo). */
       halo?: number;

@@ -34,7 +34,7 @@ export interface EngineOptions extends CreateOptions {
 export interface WidgetDenoiseOptions {
   /** 'auto' (estimate from the image) or sigma on the 0-255 scale. */
   strength?: number | 'auto';
-  /** Flipped copies averaged, 1 to 4, or 'auto' (default): as many as keep a large
+  /** Flipped (past 4, transposed) copies averaged, 1 to 8, or 'auto' (default): as many as keep a large
    * photo's time unchanged (see the engine's passes.ts). */
   passes?: PassesSetting;
   tileSize?: number;
