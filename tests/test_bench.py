@@ -309,14 +309,14 @@ def test_bias_check_runs_a_model_on_pairs_and_names_a_folder_without_them(
 
 
 def test_passes_bench_times_one_pass_and_the_automatic_count(tmp_path: Path) -> None:
-    """bench.passes on a tiny card: one pass, then Auto's four, each timed and tabled."""
+    """bench.passes on a tiny card: one pass, then Auto's eight, each timed and tabled."""
     from bench import passes
 
     rows = passes.measure("fast", [(64, 48)], lambda *_: None)
-    assert rows[0]["one"]["passes"] == 1 and rows[0]["auto"]["passes"] == 4
+    assert rows[0]["one"]["passes"] == 1 and rows[0]["auto"]["passes"] == 8
     assert rows[0]["one"]["seconds"] >= 0 and rows[0]["ran_on"] in ("LiteRT.js", "TF.js WASM")
     table = passes.markdown("fast", rows, 1.0)
-    assert "| 64 × 48 | 0.00 |" in table and table.rstrip().endswith("| 4 |")
+    assert "| 64 × 48 | 0.00 |" in table and table.rstrip().endswith("| 8 |")
 
 
 def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None:
@@ -336,11 +336,11 @@ def test_page_real_runs_pairs_through_the_page_untouched(tmp_path: Path) -> None
     assert page_real.main([str(folder), "--out", str(tmp_path / "docs")]) == 0  # photo
     saved = json.loads((tmp_path / "docs/page-real.json").read_text())
     (row,) = saved["pairs"]["pairs"]
-    assert row["model"] == "photo" and row["passes"] == 4 and row["strength"] > 0
+    assert row["model"] == "photo" and row["passes"] == 8 and row["strength"] > 0
     assert row["psnr"] > psnr_uint8(clean, noisy) + 0.3  # it really denoised
     report = (tmp_path / "docs/page-real.md").read_text()
     assert "| pairs | 1 | **" in report and report.rstrip().endswith("| photo |")
-    python = {"pairs": {"cam": {"auto": row["psnr"] - 0.01, "auto_strength": 3, "passes": 4}}}
+    python = {"pairs": {"cam": {"auto": row["psnr"] - 0.01, "auto_strength": 3, "passes": 8}}}
     summary = page_real.compare([row], python, "photo")
     assert summary["largest_gap"] == 0.01 and summary["same_passes"] == 1
     assert summary["models"] == "photo"

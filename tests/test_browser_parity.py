@@ -67,32 +67,32 @@ def test_page_output_matches_keras(session, server_url: str, small_noisy, backen
     path, noisy = small_noisy
     got = denoise_in_page(session, server_url, f"backend={backend}&model=fast", path)
     assert session.page.get_attribute("[data-testid=backend]", "data-backend") == backend
-    # The page's automatic passes on this small image: four flipped copies, as in Keras.
-    assert session.page.get_attribute("[data-testid=download]", "data-passes") == "4"
+    # The page's automatic passes on this small image: all eight copies, as in Keras.
+    assert session.page.get_attribute("[data-testid=download]", "data-passes") == "8"
     assert psnr_uint8(keras_fast(noisy), got) >= 45
 
 
 def test_the_passes_menu_sets_the_passes(session, server_url: str, small_noisy) -> None:  # noqa: ANN001
     """One pass chosen in the menu: the page's result is Keras's one-pass result, which
-    differs from the automatic four's."""
+    differs from the automatic eight's."""
     path, noisy = small_noisy
     got = denoise_in_page(session, server_url, "backend=wasm&model=fast", path, passes=1)
     page = session.page
     assert page.get_attribute("[data-testid=download]", "data-passes") == "1"
-    assert "4 for this photo" in page.inner_text("[data-testid=passes] option[value=auto]")
-    one, four = keras_fast(noisy, 1), keras_fast(noisy)
+    assert "8 for this photo" in page.inner_text("[data-testid=passes] option[value=auto]")
+    one, automatic = keras_fast(noisy, 1), keras_fast(noisy)
     assert psnr_uint8(one, got) >= 45
-    assert psnr_uint8(one, got) > psnr_uint8(four, got) + 5
+    assert psnr_uint8(one, got) > psnr_uint8(automatic, got) + 5
 
 
 def test_eight_passes_in_the_menu_match_keras(session, server_url: str, small_noisy) -> None:  # noqa: ANN001
     """8 chosen in the menu (the four flips, then on the transposed tile, at 16-px tiles
     so that most tiles are not square): the page's result is Keras's eight-pass result,
-    not the automatic four's."""
+    not the four flips'."""
     path, noisy = small_noisy
     got = denoise_in_page(session, server_url, "backend=wasm&model=fast&tile=16", path, passes=8)
     assert session.page.get_attribute("[data-testid=download]", "data-passes") == "8"
-    eight, four = keras_fast(noisy, 8), keras_fast(noisy)
+    eight, four = keras_fast(noisy, 8), keras_fast(noisy, 4)
     assert psnr_uint8(eight, got) >= 45
     assert psnr_uint8(eight, got) > psnr_uint8(four, got) + 3
 

@@ -75,16 +75,21 @@ def test_tiles_with_passes_give_the_whole_image_result(passes: int) -> None:
 
 def test_auto_passes_are_the_pages() -> None:
     """The same sizes as webapp/src/engine/passes.test.ts."""
-    assert auto_passes(512, 512, PHOTO_MACS) == 4
+    assert auto_passes(512, 512, PHOTO_MACS) == 8
+    assert auto_passes(866, 866, PHOTO_MACS) == 8
+    assert auto_passes(867, 867, PHOTO_MACS) == 4
     assert auto_passes(1060, 1414, PHOTO_MACS) == 4
     assert auto_passes(1200, 1600, PHOTO_MACS) == 2
     assert auto_passes(1500, 1996, PHOTO_MACS) == 2
     assert auto_passes(1728, 2304, PHOTO_MACS) == 1
     assert auto_passes(3000, 4000, PHOTO_MACS) == 1
     assert auto_passes(2304 * 1728, 1, 74_472) == 4  # a cheaper network gets more
+    assert auto_passes(1200, 1600, 74_472) == 8
+    assert auto_passes(int(AUTO_PASSES_BUDGET / (8 * PHOTO_MACS)), 1, PHOTO_MACS) == 8
+    assert auto_passes(int(AUTO_PASSES_BUDGET / (8 * PHOTO_MACS)) + 1, 1, PHOTO_MACS) == 4
     assert auto_passes(int(AUTO_PASSES_BUDGET / (4 * PHOTO_MACS)) + 1, 1, PHOTO_MACS) == 2
     assert auto_passes(64, 64, None) == 1  # a card that does not say its cost
-    assert passes_for("auto", 512, 512, PHOTO_MACS) == 4
+    assert passes_for("auto", 512, 512, PHOTO_MACS) == 8
     assert passes_for(2, 3000, 4000, PHOTO_MACS) == 2
 
 

@@ -135,7 +135,7 @@ def test_denoise_through_the_ui_matches_keras(
     network = keras.saving.load_model(model_dir / card.KERAS_NAME)
     geometry = card.read_card(model_dir)
     passes = auto_passes(*noisy.shape[:2], geometry["macs_per_pixel"])
-    assert page.get_attribute("[data-testid=download]", "data-passes") == str(passes) == "4"
+    assert page.get_attribute("[data-testid=download]", "data-passes") == str(passes) == "8"
     keras_out = to_uint8(
         denoise_rgb(
             network,

@@ -299,10 +299,10 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
     gains = [p["auto"] - p["noisy"] for p in per_pair.values()]
     assert scores["worst_gain_over_noisy_at_auto"] == pytest.approx(min(gains), abs=2e-3)
     report = (docs / "real-noise.md").read_text()
-    # The page's passes on these small pairs: four flipped copies, and one pass beside.
-    assert {p["passes"] for p in per_pair.values()} == {4} and scores["auto_passes"] == [4]
+    # The page's passes on these small pairs: all eight copies, and one pass beside.
+    assert {p["passes"] for p in per_pair.values()} == {8} and scores["auto_passes"] == [8]
     assert scores["auto_one_pass"] != scores["auto"]
-    assert "| `fast`, auto strength, 4 passes |" in report and "| noisy |" in report
+    assert "| `fast`, auto strength, 8 passes |" in report and "| noisy |" in report
     one_pass_gains = [p["one_pass"] - p["noisy"] for p in per_pair.values()]
     assert scores["worst_gain_over_noisy_one_pass"] == pytest.approx(min(one_pass_gains), abs=2e-3)
     assert scores["auto_one_pass"] == pytest.approx(
@@ -313,7 +313,7 @@ def test_real_mode_scores_calibrates_and_names_bad_pairs(pair_folder: Path, tmp_
         f"| `fast`, auto strength, 1 pass | {scores['auto_one_pass']:.2f} | {worst_one:+.2f} dB |"
         in report
     )
-    assert "| `earlier`, auto strength, 4 passes | **30.50** | +0.25 dB |" in report  # kept
+    assert "| `earlier`, auto strength, 4 passes | **30.50** | +0.25 dB |" in report  # kept as run
     # The command is this run's (its flags applied to its models only); kept rows say so.
     assert f"`python -m training.evaluate {model_dir} --real" in report
     assert "models/earlier" not in report

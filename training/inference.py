@@ -15,8 +15,8 @@ and averages the results flipped back: a self-ensemble, as the engine's passes.t
 Each copy's noise looks new to the network while the scene is the same, so the average
 keeps the scene and loses more noise (photo on CC15: +0.08 dB at 2 passes, +0.13 at 4).
 Flips, not rotations: they keep a tile's shape, so LiteRT.js's fixed-size tiles still fit
-(the four rotations on top gave 0.02 dB more). `auto_passes` is the page's rule for how
-many a photo gets.
+(the four rotations on top gave 0.02 dB more); passes 5-8 run the same flips on the
+transposed tile. `auto_passes` is the page's rule for how many a photo gets.
 """
 
 from __future__ import annotations
@@ -32,28 +32,28 @@ from training.noise import with_sigma_map
 # both (engine: passes.ts FLIPS).
 FLIP_AXES: tuple[tuple[int, ...], ...] = ((), (2,), (1,), (1, 2))
 # Each pass's copy: (transposed first?, then these axes flipped). The four flips, then the
-# same on the transposed tile (height and width swapped): passes 5-8, which only the menu
-# asks for (auto stops at 4). Measured in Keras (runs/s33): 8 copies +0.16 dB over 4 on the
-# saturated set at sigma 15, +0.04 on the real pairs.
+# same on the transposed tile (height and width swapped): passes 5-8. Measured in Keras
+# (runs/s33): 8 copies +0.16 dB over 4 on the saturated set at sigma 15, +0.04 on the real
+# pairs; Auto takes 8 where the budget allows since session 34.
 PASS_COPIES: tuple[tuple[bool, tuple[int, ...]], ...] = tuple(
     (transpose, axes) for transpose in (False, True) for axes in FLIP_AXES
 )
 MAX_PASSES = len(PASS_COPIES)
 # Multiply-adds the page spends on one photo when it picks the passes itself: 6 megapixels
-# of a 209 k MAC/px network (photo): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above (154 k
-# for default since session 23: 4 up to 2.0 MP, 2 up to 4.1 MP),
+# of a 209 k MAC/px network (photo): 8 passes up to 0.75 MP, 4 up to 1.5 MP, 2 up to 3 MP,
+# 1 above (154 k for default since session 23: 8 up to 1.0 MP, 4 up to 2.0, 2 up to 4.1),
 # so that no photo takes longer than a 12 MP one at one pass (measured: bench.passes;
 # engine: passes.ts).
 AUTO_PASSES_BUDGET = 6e6 * 208_864
 
 
 def auto_passes(height: int, width: int, macs_per_pixel: float | None) -> int:
-    """The most passes (4, 2 or 1) whose multiply-adds fit AUTO_PASSES_BUDGET; 1 for a
+    """The most passes (8, 4, 2 or 1) whose multiply-adds fit AUTO_PASSES_BUDGET; 1 for a
     card that does not say its cost. Depends only on the image and the model, never on
     the device, so the same photo gives the same result on every backend."""
     if not macs_per_pixel:
         return 1
-    for passes in (4, 2):
+    for passes in (8, 4, 2):
         if passes * height * width * macs_per_pixel <= AUTO_PASSES_BUDGET:
             return passes
     return 1

@@ -582,10 +582,10 @@ halo). **Auto strength** is what a user gets without touching anything: the page
 estimate (`webapp/src/engine/sigma.ts`, mirrored by `training/strength.py`; for a model
 whose card names one, the learned noise level of `training/noise_level.py`) mapped by the
 model's calibration (`auto_strength` in its card). **Passes**: the page averages the
-network's results on flipped copies of each tile (a self-ensemble), as many as its
-multiply-add budget allows for the photo's size (`training.inference.auto_passes`: four for
-these 512 x 512 pairs, one for a 12 MP photo); the 1-pass row is what a photo too large
-for more gets. **Best fixed strength** is the one slider value (of {strengths}) that is
+network's results on flipped (and transposed) copies of each tile (a self-ensemble), as
+many as its multiply-add budget allows for the photo's size
+(`training.inference.auto_passes`: eight for these 512 x 512 pairs, one for a 12 MP
+photo); the 1-pass row is what a photo too large for more gets. **Best fixed strength** is the one slider value (of {strengths}) that is
 best for the whole set, at one pass (the curves the calibration shortlists its fits on, before scoring them as run). **LiteRT.js
 int8** (with `--litert`): the 1-pass row through the web model's int8 `.tflite`, which
 Chromium and Firefox on a CPU run for a photo of a megapixel or more (docs/runtimes.md);

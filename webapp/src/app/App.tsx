@@ -394,7 +394,7 @@ export function App() {
           />
         </label>
 
-        <label title="Each pass denoises a flipped (past 4, also transposed) copy of the photo and the copies are averaged: more passes remove a little more noise and take proportionally longer. Auto runs up to 4, as many as keep a large photo's time unchanged.">
+        <label title="Each pass denoises a flipped (past 4, also transposed) copy of the photo and the copies are averaged: more passes remove a little more noise and take proportionally longer. Auto runs as many as fit a fixed amount of work (with the photo model: 8 under 0.75 MP, 1 on a 12 MP photo), so no photo takes longer than a 12 MP one at one pass.">
           Passes{' '}
           <select
             data-testid="passes"

@@ -81,8 +81,10 @@ describe('runPasses', () => {
 });
 
 describe('autoPasses', () => {
-  it('fits four passes to a crop, two to a 3 MP photo, one above', () => {
-    expect(autoPasses(512, 512, PHOTO_MACS)).toBe(4);
+  it('fits eight passes to a crop, four to 1.5 MP, two to a 3 MP photo, one above', () => {
+    expect(autoPasses(512, 512, PHOTO_MACS)).toBe(8);
+    expect(autoPasses(866, 866, PHOTO_MACS)).toBe(8); // 0.750 MP
+    expect(autoPasses(867, 867, PHOTO_MACS)).toBe(4); // 0.752 MP
     expect(autoPasses(1414, 1060, PHOTO_MACS)).toBe(4); // 1.50 MP
     expect(autoPasses(1600, 1200, PHOTO_MACS)).toBe(2); // 1.92 MP
     expect(autoPasses(1996, 1500, PHOTO_MACS)).toBe(2); // 2.99 MP
@@ -92,9 +94,12 @@ describe('autoPasses', () => {
 
   it('spends the budget and no more, and a cheaper network gets more passes', () => {
     const pixels = AUTO_PASSES_BUDGET / (4 * PHOTO_MACS);
+    expect(autoPasses(pixels / 2, 1, PHOTO_MACS)).toBe(8);
+    expect(autoPasses(pixels / 2 + 1, 1, PHOTO_MACS)).toBe(4);
     expect(autoPasses(pixels, 1, PHOTO_MACS)).toBe(4);
     expect(autoPasses(pixels + 1, 1, PHOTO_MACS)).toBe(2);
     expect(autoPasses(2304, 1728, 74_472)).toBe(4);
+    expect(autoPasses(1600, 1200, 74_472)).toBe(8);
   });
 
   it('runs one pass for a card that does not say its cost', () => {
@@ -104,7 +109,7 @@ describe('autoPasses', () => {
 
 describe('passesFor', () => {
   it('resolves auto and keeps a count', () => {
-    expect(passesFor('auto', 512, 512, { macs_per_pixel: PHOTO_MACS })).toBe(4);
+    expect(passesFor('auto', 512, 512, { macs_per_pixel: PHOTO_MACS })).toBe(8);
     expect(passesFor(2, 4000, 3000, { macs_per_pixel: PHOTO_MACS })).toBe(2);
   });
 

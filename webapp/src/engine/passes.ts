@@ -3,10 +3,10 @@
  * both), each result is flipped back, and the copies are averaged: a self-ensemble. Each
  * copy's noise looks new to the network while the scene is the same, so the average keeps
  * the scene and loses more noise (photo on the CC15 camera pairs: +0.08 dB at 2 passes,
- * +0.13 at 4). Auto takes flips only; passes 5-8 (the menu's 8) run the same four flips
- * on the transposed tile (height and width swapped: LiteRT.js pads a tile into its square
- * file either way): in Keras 8 copies gave +0.04 dB over 4 on the real pairs and +0.16 on
- * the saturated set at sigma 15 (runs/s33). training/inference.py (run_passes, auto_passes,
+ * +0.13 at 4). Passes 5-8 run the same four flips on the transposed tile (height and
+ * width swapped: LiteRT.js pads a tile into its square file either way): in Keras 8
+ * copies gave +0.04 dB over 4 on the real pairs and +0.16 on the saturated set at sigma 15
+ * (runs/s33); Auto takes 8 where the budget allows since session 34. training/inference.py (run_passes, auto_passes,
  * PASS_COPIES) mirrors this module.
  * Written by hand: the flips run on the tile's Float32Array, whatever runtime runs the
  * tile, and no runtime here offers an ensemble.
@@ -36,19 +36,19 @@ export const FLIPS: readonly Flip[] = [false, true].flatMap((transpose) => FOUR_
 export const MAX_PASSES = FLIPS.length;
 
 /** Multiply-adds the page spends on one photo when it picks the passes: 6 megapixels of a
- * 209 k MAC/px network (photo): 4 passes up to 1.5 MP, 2 up to 3 MP, 1 above (default,
- * 154 k since session 23: 4 up to 2.0 MP, 2 up to 4.1 MP).
+ * 209 k MAC/px network (photo): 8 passes up to 0.75 MP, 4 up to 1.5 MP, 2 up to 3 MP, 1
+ * above (default, 154 k since session 23: 8 up to 1.0 MP, 4 up to 2.0, 2 up to 4.1).
  * Measured (bench.passes, 2 cores): no photo then takes longer than a 12 MP one at one
  * pass (28.7 s); at 8 MP's worth a 2 MP photo took 30.4 s (small photos cost more per
  * pixel: tile context, and TF.js under 1 MP). */
 export const AUTO_PASSES_BUDGET = 6e6 * 208_864;
 
-/** The most passes (4, 2 or 1) whose multiply-adds fit the budget; 1 for a card that does
+/** The most passes (8, 4, 2 or 1) whose multiply-adds fit the budget; 1 for a card that does
  * not say its cost. Only the image and the model decide, never the device: the same photo
  * gives the same result on every backend. */
 export function autoPasses(width: number, height: number, macsPerPixel: number | undefined): number {
   if (!macsPerPixel) return 1;
-  for (const passes of [4, 2]) if (passes * width * height * macsPerPixel <= AUTO_PASSES_BUDGET) return passes;
+  for (const passes of [8, 4, 2]) if (passes * width * height * macsPerPixel <= AUTO_PASSES_BUDGET) return passes;
   return 1;
 }
 
