@@ -6,7 +6,8 @@
  * +0.13 at 4). Passes 5-8 run the same four flips on the transposed tile (height and
  * width swapped: LiteRT.js pads a tile into its square file either way): in Keras 8
  * copies gave +0.04 dB over 4 on the real pairs and +0.16 on the saturated set at sigma 15
- * (runs/s33); Auto takes 8 where the budget allows since session 34. training/inference.py (run_passes, auto_passes,
+ * (runs/s33); Auto takes 8 where the budget allows since session 34 (through the page:
+ * real pairs +0.04 dB, runs/s34). training/inference.py (run_passes, auto_passes,
  * PASS_COPIES) mirrors this module.
  * Written by hand: the flips run on the tile's Float32Array, whatever runtime runs the
  * tile, and no runtime here offers an ensemble.
@@ -40,7 +41,8 @@ export const MAX_PASSES = FLIPS.length;
  * above (default, 154 k since session 23: 8 up to 1.0 MP, 4 up to 2.0, 2 up to 4.1).
  * Measured (bench.passes, 2 cores): no photo then takes longer than a 12 MP one at one
  * pass (28.7 s); at 8 MP's worth a 2 MP photo took 30.4 s (small photos cost more per
- * pixel: tile context, and TF.js under 1 MP). */
+ * pixel: tile context, and TF.js under 1 MP). With 8 (session 34, a machine 3.6x slower):
+ * the slowest Auto photo 69 s against 12 MP's 110 s at one pass (docs/passes.md). */
 export const AUTO_PASSES_BUDGET = 6e6 * 208_864;
 
 /** The most passes (8, 4, 2 or 1) whose multiply-adds fit the budget; 1 for a card that does
