@@ -521,7 +521,8 @@ def test_a_queue_does_not_change_the_model_while_the_photo_view_denoises(
 ) -> None:
     """Changing the model restarts the engine, which would end the photo view's run: a
     white-noise file queued while the view denoises runs on the model in use."""
-    # clean: no noise to switch for; ~35 tiles x 8 passes outlast the queueing below
+    # clean: no noise to switch for; ~35 tiles x 4 passes outlast the queueing below (Auto's
+    # 8 would only double the wait)
     big = big_png(tmp_path, (400, 300))
     white, _, _ = noisy_png(tmp_path, name="white.png")
     page = session.page
@@ -529,6 +530,7 @@ def test_a_queue_does_not_change_the_model_while_the_photo_view_denoises(
     wait_until_ready(page)
     page.set_input_files("[data-testid=file-input]", str(big))
     page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])", timeout=60_000)
+    page.select_option("[data-testid=passes]", "4")
     page.click("[data-testid=denoise]")
     wait_for_first_tile(page)
     page.set_input_files("[data-testid=file-input]", [str(white), str(white)])
