@@ -4,9 +4,9 @@ on test cards of the sizes where Auto changes its count, at 1 pass and at Auto, 
 writes docs/passes.md (+ .json).
 
 Why: Auto (webapp/src/engine/passes.ts) runs 8 passes up to 0.75 MP, 4 up to 1.5 MP, 2 up
-to 3 MP and 1 above, by a multiply-add budget (`photo`); the seconds a user waits also depend on the runtime (under
-1 MP the page stays on TF.js WASM's float32 path, slower per pixel than LiteRT.js's int8),
-so they are measured here, not derived.
+to 3 MP and 1 above, by a multiply-add budget (`photo`); the seconds a user waits also
+depend on the runtime (under 1 MP the page stays on TF.js WASM's float32 path, slower per
+pixel than LiteRT.js's int8), so they are measured here, not derived.
 """
 
 from __future__ import annotations
