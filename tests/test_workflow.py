@@ -314,6 +314,29 @@ def canvas_pixels(page, test_id: str) -> np.ndarray:  # noqa: ANN001
     return np.asarray(data, np.uint8).reshape(height, width, 4)[..., :3]
 
 
+RECORD_PREVIEWS = """() => {
+  window.previewsShown = [];
+  new MutationObserver(() => {
+    const p = document.querySelector('[data-testid=preview]');
+    if (!p || p.dataset.passes === '') return;
+    const now = [Number(p.dataset.sigma), Number(p.dataset.passes)];
+    const last = window.previewsShown.at(-1);
+    if (!last || last[0] !== now[0] || last[1] !== now[1]) window.previewsShown.push(now);
+  }).observe(document.body, { subtree: true, childList: true, attributes: true,
+    attributeFilter: ['data-sigma', 'data-passes'] });
+}"""
+"""Records each (strength, passes) the preview shows, in order, in window.previewsShown."""
+
+
+def wait_draft(page, sigma: int, timeout: float = 60) -> float:  # noqa: ANN001
+    """Waits for the preview's one-pass draft at `sigma`; returns the seconds it took."""
+    start = time.monotonic()
+    page.wait_for_selector(
+        f"[data-testid=preview][data-sigma='{sigma}'][data-passes='1']", timeout=timeout * 1000
+    )
+    return time.monotonic() - start
+
+
 def wait_preview(page, sigma: int, timeout: float = 60) -> float:  # noqa: ANN001
     """Waits for the preview at `sigma`; returns the seconds it took."""
     start = time.monotonic()
@@ -345,15 +368,37 @@ def test_the_preview_follows_the_slider_and_the_full_run_matches_it(
     page = session.page
     page.goto(f"{server_url}/?{query}")
     assert wait_until_ready(page) == backend
+    workers = []
+
+    def count_worker(worker) -> None:  # noqa: ANN001
+        workers.append(worker)
+
+    page.on("worker", count_worker)
+    page.evaluate(RECORD_PREVIEWS)
     page.set_input_files("[data-testid=file-input]", str(photo))
     wait_phase(page, "ready")
     # White noise: the page loads its white-noise model first, then knows the strength.
     page.wait_for_selector("[data-testid=strength][data-auto]:not([data-auto=''])", timeout=120_000)
     auto = int(page.get_attribute("[data-testid=strength]", "data-auto"))
-    wait_preview(page, auto)
+    passes = int(page.get_attribute("[data-testid=passes]", "data-passes"))
+    assert passes == 8  # Auto's count for 420 x 300: the preview drafts at 1, then runs 8
+    # A one-pass draft first; moving the slider while its eight passes run lets them go
+    # (the worker stops before its next pass and keeps the model: no new worker).
+    page.wait_for_selector(f"[data-testid=preview][data-sigma='{auto}'][data-passes='1']")
+    page.wait_for_timeout(400)  # the refinement has started (eight passes take seconds)
+    started = len(workers)
     page.locator("[data-testid=strength]").fill("30")
-    seconds = wait_preview(page, 30)
-    print(f"preview update after a slider move: {seconds:.2f} s")
+    draft = wait_draft(page, 30)
+    refined = wait_preview(page, 30)
+    shown = page.evaluate("window.previewsShown")
+    print(f"preview after a slider move: draft {draft:.2f} s, then {passes} passes {refined:.2f} s")
+    assert (auto, passes) not in [tuple(p) for p in shown], shown  # the refinement was let go
+    assert [30, 1] in shown and shown[-1] == [30, passes], shown
+    page.remove_listener("worker", count_worker)
+    assert len(workers) == started
+    # Without the drop the draft would wait for the whole refinement (eight passes); with
+    # it, for at most one pass of it.
+    assert draft < refined / 2, (draft, refined)
     # Click near the top-left corner: the preview moves there.
     page.locator("[data-testid=compare-stack]").click(position={"x": 5, "y": 5})
     page.wait_for_selector("[data-testid=preview][data-x='0'][data-y='0']", timeout=10_000)

@@ -102,8 +102,12 @@ export function App() {
   const resultImage = useRef<ImageData | null>(null);
   /** Preview centre (image pixels) the user clicked for the current pick; null: the picture's own. */
   const [previewAt, setPreviewAt] = useState<{ pick: number; x: number; y: number } | null>(null);
-  const [preview, setPreview] = useState<{ pick: number; key: string; sigma: number; image: ImageData } | null>(null);
-  const previewBusy = useRef(false);
+  /** The preview shown: `base` names its pick, strength, spot and model; `key` adds its passes. */
+  const [preview, setPreview] = useState<{ pick: number; key: string; base: string; sigma: number; passes: number; image: ImageData } | null>(
+    null,
+  );
+  /** The preview job in flight (one at a time), and how to let it go. */
+  const previewJob = useRef<{ base: string; passes: number; stop: AbortController } | null>(null);
   const [previewTick, setPreviewTick] = useState(0);
 
   useEffect(() => {
@@ -257,27 +261,42 @@ export function App() {
           denoiser.card.size_multiple,
         )
       : null;
-  const previewKey = region ? `${state.pick}:${sigma}:${passes}:${region.x}:${region.y}:${denoiser?.card.name}` : '';
+  const previewBase = region ? `${state.pick}:${sigma}:${region.x}:${region.y}:${denoiser?.card.name}` : '';
+  const previewKey = `${previewBase}:${passes}`;
   const previewBeforeKey = region ? `${state.pick}:${region.x}:${region.y}` : '';
   const previewBefore = useMemo(
     () => (region && picture ? crop(picture.image, region.x, region.y, region.width, region.height) : null),
     [previewBeforeKey, picture], // the region's key says when it moved
   );
   const previewShown = preview && preview.pick === state.pick ? preview : null;
+  // A new strength or spot first gets a one-pass draft (a fraction of a second on a CPU),
+  // then the full run's passes replace it (eight take ~8x as long). A job that no longer
+  // fits what is asked stops before its next pass, keeping the model warm; a full run
+  // starting stops it too, so the run does not wait for a preview.
   useEffect(() => {
-    if (!denoiser || !picture || !region || !strengthKnown || isRunning(state) || preview?.key === previewKey || previewBusy.current) return;
+    const wanted = Boolean(denoiser && picture && region && strengthKnown && !isRunning(state) && preview?.key !== previewKey);
+    const job = previewJob.current;
+    if (job) {
+      if (!wanted || job.base !== previewBase || (job.passes !== 1 && job.passes !== passes)) job.stop.abort();
+      return;
+    }
+    if (!wanted || !denoiser || !picture || !region) return;
     const pick = state.pick;
+    const base = previewBase;
+    const jobPasses = passes > 1 && preview?.base !== base ? 1 : passes;
     const timer = setTimeout(() => {
-      previewBusy.current = true;
+      const stop = new AbortController();
+      previewJob.current = { base, passes: jobPasses, stop };
       const { outer } = region;
+      const options = { sigma, tileSize: 1024, halo: previewHalo, passes: jobPasses, signal: stop.signal, abortBetweenRuns: true };
       denoiser
-        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), { sigma, tileSize: 1024, halo: previewHalo, passes })
+        .denoise(crop(picture.image, outer.x, outer.y, outer.width, outer.height), options)
         .then((out) => {
-          if (pick === picks.current) setPreview({ pick, key: previewKey, sigma, image: inner(out.image, region) });
+          if (pick === picks.current) setPreview({ pick, key: `${base}:${jobPasses}`, base, sigma, passes: jobPasses, image: inner(out.image, region) });
         })
-        .catch(() => {}) // a cancelled full run restarts the engine; the next tick tries again
+        .catch(() => {}) // let go, or a cancelled full run restarted the engine: the next tick tries again
         .finally(() => {
-          previewBusy.current = false;
+          previewJob.current = null;
           setPreviewTick((t) => t + 1);
         });
     }, 120); // slider moves coalesce
@@ -512,6 +531,8 @@ export function App() {
           after={previewShown?.image ?? null}
           sigma={previewShown?.sigma ?? null}
           updating={previewShown?.key !== previewKey}
+          passes={previewShown?.passes ?? null}
+          refiningTo={previewShown?.base === previewBase && previewShown.key !== previewKey ? passes : null}
           x={region!.x}
           y={region!.y}
         />

@@ -17,14 +17,20 @@ function Pixels({ image, label, testId }: { image: ImageData | null; label: stri
 export interface PreviewProps {
   before: ImageData;
   after: ImageData | null;
-  /** Strength the "after" was made with, and whether it is still being updated. */
+  /** Strength and passes the "after" was made with, and whether it is still being updated. */
   sigma: number | null;
+  passes: number | null;
   updating: boolean;
+  /** The "after" is a one-pass draft of this strength and spot; these passes are coming. */
+  refiningTo: number | null;
   x: number;
   y: number;
 }
 
-export function Preview({ before, after, sigma, updating, x, y }: PreviewProps) {
+const passesLabel = (n: number) => `${n} pass${n > 1 ? 'es' : ''}`;
+
+export function Preview({ before, after, sigma, passes, updating, refiningTo, x, y }: PreviewProps) {
+  const status = refiningTo !== null ? `(draft; ${passesLabel(refiningTo)} coming…)` : updating ? '(updating…)' : null;
   return (
     <section
       className="preview"
@@ -32,14 +38,15 @@ export function Preview({ before, after, sigma, updating, x, y }: PreviewProps) 
       data-testid="preview"
       data-sigma={sigma ?? ''}
       data-updating={updating}
+      data-passes={passes ?? ''}
       data-x={x}
       data-y={y}
     >
-      <h2>Preview at 100 % {updating && <span className="muted">(updating…)</span>}</h2>
+      <h2>Preview at 100 % {status && <span className="muted">{status}</span>}</h2>
       <p className="muted">It starts where noise shows most; click the picture below to preview another spot. The full run uses this strength.</p>
       <div className="preview-pair">
         <Pixels image={before} label="Before" testId="preview-before" />
-        <Pixels image={after} label={sigma === null ? 'After: working…' : `After, σ ${sigma}`} testId="preview-after" />
+        <Pixels image={after} label={sigma === null || passes === null ? 'After: working…' : `After, σ ${sigma}, ${passesLabel(passes)}`} testId="preview-after" />
       </div>
     </section>
   );

@@ -35,6 +35,13 @@ export interface DenoiseOptions {
   passes?: PassesSetting;
   onProgress?: (done: number, total: number, elapsedMs: number) => void;
   signal?: AbortSignal;
+  /**
+   * With `signal`: an abort lets the job go at once but the worker stops it only before
+   * its next network run (a pass or a tile), keeping the model loaded and warm, instead
+   * of being replaced mid-kernel. For small jobs (the page's preview: one pass of a
+   * 288-px region takes well under a second) that is sooner than a new worker is ready.
+   */
+  abortBetweenRuns?: boolean;
 }
 
 export interface DenoiseResult {
@@ -209,7 +216,7 @@ export class Denoiser {
     image: ImageData,
     request: (id: number, pixels: Uint8ClampedArray) => WorkerRequest,
     settle: (reply: WorkerReply) => T | undefined,
-    options: Pick<DenoiseOptions, 'onProgress' | 'signal'> = {},
+    options: Pick<DenoiseOptions, 'onProgress' | 'signal' | 'abortBetweenRuns'> = {},
   ): Promise<T> {
     if (options.signal?.aborted) return Promise.reject(new CancelledError());
     if (this.broken) return Promise.reject(new Error(this.broken));
@@ -226,7 +233,8 @@ export class Denoiser {
         else resolve(value);
       };
       this.pending.set(id, { accept, reject, onProgress: options.onProgress, send });
-      options.signal?.addEventListener('abort', () => this.cancel(id), { once: true });
+      const abort = options.abortBetweenRuns ? () => this.drop(id) : () => this.cancel(id);
+      options.signal?.addEventListener('abort', abort, { once: true });
       if (!this.restarting) send();
     });
   }
@@ -248,6 +256,16 @@ export class Denoiser {
     this.pending.delete(id);
     job.reject(new CancelledError());
     this.restart();
+  }
+
+  /** Let a job go without a new worker: the worker stops it before its next network run. */
+  private drop(id: number): void {
+    const job = this.pending.get(id);
+    if (!job) return;
+    this.pending.delete(id);
+    job.reject(new CancelledError());
+    // While a new worker loads, the job was never sent to it (it left `pending`).
+    if (!this.restarting) this.worker.postMessage({ type: 'drop', id } satisfies WorkerRequest);
   }
 
   private failAll(error: Error): void {

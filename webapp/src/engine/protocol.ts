@@ -80,6 +80,13 @@ export type WorkerRequest =
       halo?: number;
     }
   | {
+      /** Stop denoise job `id` before its next network run (pass or tile), or before it
+       * starts if it is still queued; the model stays loaded. Handled as it arrives, not
+       * queued behind the job (see worker.ts). No reply: the client has let the job go. */
+      type: 'drop';
+      id: number;
+    }
+  | {
       /** Read the learned noise level of an image (the card's auto_strength.level). */
       type: 'level';
       id: number;

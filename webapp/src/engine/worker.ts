@@ -3,7 +3,8 @@
  * tile by tile, reporting progress. If the backend
  * fails mid-image (a lost WebGL context, running out of memory), the model moves to
  * the next backend and the image finishes there. Cancel terminates the worker (see
- * client.ts): nothing here waits for it.
+ * client.ts): nothing here waits for it. A 'drop' (previews) stops a job between two
+ * network runs instead, keeping the model warm.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
@@ -34,6 +35,16 @@ let liteRt: LiteRtTiles | null = null;
 let imageFile: LiteRtFile | null = null;
 /** Tiles of the current image that LiteRT.js ran (the rest ran on TF.js). */
 let liteRtTilesRun = 0;
+/** Jobs the client let go ('drop'): each stops before its next network run. */
+const dropped = new Set<number>();
+
+class DroppedError extends Error {}
+
+/**
+ * A macrotask boundary: TF.js's WASM and CPU backends resolve their reads as microtasks,
+ * so without it a 'drop' posted during a job would only be read after the job ends.
+ */
+const readMessages = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 /** The learned noise level the card names, loaded with the model (so that its tensors
  * are part of the baseline the leak checks compare against). */
 let noiseLevel: NoiseLevel | null = null;
@@ -168,7 +179,11 @@ async function denoise(request: Extract<WorkerRequest, { type: 'denoise' }>): Pr
   peakBytes = null;
   let tilesDone = 0;
   liteRtTilesRun = 0;
-  const runTile = (input: Float32Array, h: number, w: number) => runTileWithFallback(id, input, h, w, tilesDone++);
+  const runTile = async (input: Float32Array, h: number, w: number) => {
+    await readMessages();
+    if (dropped.has(id)) throw new DroppedError(`job ${id} was dropped`);
+    return runTileWithFallback(id, input, h, w, tilesDone++);
+  };
   let tileSize = Math.min(request.tileSize ?? defaultTile(), tileLimit);
   const geometry = request.halo === undefined ? card : { ...card, halo: Math.min(card.halo, Math.max(0, request.halo)) };
   const context = contextPixels(geometry.halo, geometry.size_multiple);
@@ -206,7 +221,9 @@ async function crash(): Promise<never> {
  * result's tensor count is measured with no other job's tensors alive. */
 let queue: Promise<void> = Promise.resolve();
 self.onmessage = (event: MessageEvent<WorkerRequest>) => {
-  queue = queue.then(() => handle(event.data));
+  const request = event.data;
+  if (request.type === 'drop') dropped.add(request.id);
+  else queue = queue.then(() => handle(request)).finally(() => 'id' in request && dropped.delete(request.id));
 };
 
 async function readLevel(request: Extract<WorkerRequest, { type: 'level' }>): Promise<void> {
@@ -214,7 +231,7 @@ async function readLevel(request: Extract<WorkerRequest, { type: 'level' }>): Pr
   post({ type: 'level', id: request.id, level });
 }
 
-async function handle(request: WorkerRequest): Promise<void> {
+async function handle(request: Exclude<WorkerRequest, { type: 'drop' }>): Promise<void> {
   try {
     if (request.type === 'load') await load(request);
     else if (request.type === 'level') await readLevel(request);
