@@ -157,6 +157,7 @@ def test_a_worker_that_dies_mid_image_gives_a_clear_error_and_the_page_recovers(
     page = session.page
     page.goto(server_url + "/?model=photo&tile=64&crash-after=2")  # one engine: no switch
     wait_until_ready(page)
+    page.select_option("[data-testid=passes]", "1")  # what is tested needs no more (CI time)
     page.set_input_files("[data-testid=file-input]", str(big))
     page.click("[data-testid=denoise]")
     wait_phase(page, "failed", timeout=60)
